@@ -1,0 +1,127 @@
+"""The WSGI application: moto's dispatcher behind a middleware that classifies every request (service,
+operation), lets atrest's extensions answer the operations moto gets wrong, and records each request."""
+import io
+import json
+import re
+import threading
+import time
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.wrappers import Request, Response
+
+from . import extensions
+from .classify import classify
+
+_CREDENTIAL = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+
+
+class RequestLog:
+    """Every request the emulator answered, so tests and benchmarks count real HTTP calls."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries = []
+
+    def add(self, entry):
+        with self._lock:
+            self._entries.append(entry)
+
+    def snapshot(self):
+        with self._lock:
+            return list(self._entries)
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+
+class EmulatorApp:
+    def __init__(self):
+        self.moto = DomainDispatcherApplication(create_backend_app)
+        self.log = RequestLog()
+
+    def __call__(self, environ, start_response):
+        body = _read_body(environ)
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        path = environ.get("PATH_INFO", "")
+
+        if path.startswith("/_atrest/"):
+            return self._admin(environ, body, start_response)
+        if path == "/moto-api/reset":
+            extensions.reset_all()
+            self.log.clear()
+
+        region, service = _scope(environ)
+        call = classify(service, environ, body)
+        request = Request(environ)
+        started = time.monotonic()
+        status_holder = {}
+
+        def recording_start_response(status, headers, exc_info=None):
+            status_holder["status"] = int(status.split(" ", 1)[0])
+            return start_response(status, headers, exc_info)
+
+        response = extensions.dispatch(call, request, body, region)
+        if response is not None:
+            result = response(environ, recording_start_response)
+        else:
+            environ["wsgi.input"] = io.BytesIO(body)
+            result = self.moto(environ, recording_start_response)
+        if service is not None:
+            self.log.add({
+                "service": service,
+                "operation": call.operation,
+                "method": environ.get("REQUEST_METHOD"),
+                "path": path,
+                "query": environ.get("QUERY_STRING", ""),
+                "region": region,
+                "status": status_holder.get("status"),
+                "extension": response is not None,
+                "ms": round((time.monotonic() - started) * 1000, 2),
+            })
+        return result
+
+    def _admin(self, environ, body, start_response):
+        path = environ["PATH_INFO"]
+        method = environ.get("REQUEST_METHOD")
+        if path == "/_atrest/requests" and method == "GET":
+            resp = Response(json.dumps(self.log.snapshot()), mimetype="application/json")
+        elif path == "/_atrest/requests" and method == "DELETE":
+            self.log.clear()
+            resp = Response(status=204)
+        elif path == "/_atrest/health":
+            resp = Response(json.dumps({"status": "ok"}), mimetype="application/json")
+        else:
+            handled = extensions.admin(path, method, body)
+            resp = handled if handled is not None else Response("unknown admin path", status=404)
+        return resp(environ, start_response)
+
+
+def _read_body(environ):
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    length = environ.get("CONTENT_LENGTH")
+    if length:
+        try:
+            return stream.read(int(length))
+        except ValueError:
+            return b""
+    if environ.get("wsgi.input_terminated"):
+        return stream.read()
+    return b""
+
+
+def _scope(environ):
+    """Region and service from the SigV4 credential scope; (None, None) for unsigned requests."""
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    match = _CREDENTIAL.search(auth)
+    if not match:
+        return None, None
+    return match.group(1), match.group(2)
+
+
+def build_app():
+    extensions.load_all()
+    return EmulatorApp()
