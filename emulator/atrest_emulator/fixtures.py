@@ -1,0 +1,40 @@
+"""pytest fixtures shared by the emulator's own tests and the end-to-end tests: a session-wide emulator,
+reset before every test, and boto3 clients pointed at it."""
+import json
+import urllib.request
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from . import process
+
+
+@pytest.fixture(scope="session")
+def endpoint(tmp_path_factory):
+    with process.running(tmp_path_factory.mktemp("emulator") / "emulator.log") as url:
+        yield url
+
+
+@pytest.fixture(autouse=True)
+def reset_emulator(endpoint):
+    process.reset(endpoint)
+    yield
+
+
+@pytest.fixture
+def client(endpoint):
+    """client("s3") -> a boto3 client against the emulator (path-style, no retries so gaps fail fast)."""
+    def make(service, region="us-east-1"):
+        return boto3.client(service, endpoint_url=endpoint, region_name=region,
+                            aws_access_key_id="testing", aws_secret_access_key="testing",
+                            config=Config(s3={"addressing_style": "path"}, retries={"total_max_attempts": 1}))
+    return make
+
+
+@pytest.fixture
+def request_log(endpoint):
+    def read():
+        with urllib.request.urlopen(endpoint + "/_atrest/requests") as r:
+            return json.load(r)
+    return read

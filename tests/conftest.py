@@ -1,0 +1,7 @@
+"""The emulator's fixtures (atrest_emulator/fixtures.py): endpoint, client, request_log."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator"))
+
+from atrest_emulator.fixtures import *  # noqa: E402,F401,F403
