@@ -1,0 +1,19 @@
+"""README must stay true: its configuration table is the template's parameters."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
+
+import config_table  # noqa: E402
+
+
+def test_readme_configuration_table_matches_template():
+    readme = config_table.readme_table()
+    assert readme is not None, "README.md lacks the config-table markers"
+    assert readme == config_table.table(), "README's table is stale: run python tools/config_table.py --write"
+
+
+def test_every_function_env_var_in_the_template_is_documented():
+    table = config_table.table()
+    for var in ("TARGET_KMS_KEY_ARN", "DRY_RUN", "ROTATION_PERIOD_DAYS", "REGIONS", "SECURITY_HUB_ENABLED"):
+        assert f"`{var}`" in table
