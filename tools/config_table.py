@@ -57,8 +57,8 @@ def table(template_path=os.path.join(ROOT, "template.yaml")):
 
 def readme_table(readme_path=os.path.join(ROOT, "README.md")):
     text = open(readme_path).read()
-    match = re.search(re.escape(START) + r"\n(.*?)\n" + re.escape(END), text, re.S)
-    return match.group(1) if match else None
+    match = re.search(re.escape(START) + r"\n(.*?)" + re.escape(END), text, re.S)
+    return match.group(1).rstrip("\n") if match else None
 
 
 if __name__ == "__main__":
@@ -66,7 +66,7 @@ if __name__ == "__main__":
     if "--write" in sys.argv:
         path = os.path.join(ROOT, "README.md")
         text = open(path).read()
-        text = re.sub(re.escape(START) + r"\n.*?\n" + re.escape(END), lambda _: f"{START}\n{generated}\n{END}", text,
+        text = re.sub(re.escape(START) + r"\n.*?" + re.escape(END), lambda _: f"{START}\n{generated}\n{END}", text,
                       flags=re.S)
         open(path, "w").write(text)
     else:
