@@ -23,6 +23,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 class JsonHandlerTest {
     /** Counts the records it is given; enough to see the base class's parsing and output. */
     static final class CountingHandler extends JsonHandler {
+        int primed;
+
+        @Override
+        protected void prime() {
+            super.prime();
+            primed++;
+        }
+
         @Override
         protected Object handle(JsonNode event, Context context) {
             RunSummary summary = new RunSummary("Counting", "test", true);
@@ -65,6 +73,19 @@ class JsonHandlerTest {
         // The runtime's own serialisers decode the key the way S3 encodes it: '+' is a space.
         assertThat(event.getRecords().get(0).getS3().getObject().getUrlDecodedKey())
                 .isEqualTo("reports/2026 Q3/résumé final.csv");
+    }
+
+    @Test
+    void snapStartCheckpointRunsThePrimingHookAndTheHandlerStillWorks() throws Exception {
+        CountingHandler handler = new CountingHandler();
+        // What the CRaC global context does to each registered resource around a SnapStart snapshot (the
+        // context itself refuses to be driven from outside a CRaC JVM, so the hooks are called as it would).
+        handler.beforeCheckpoint(null);
+        handler.afterRestore(null);
+        assertThat(handler.primed).isEqualTo(1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        handler.handleRequest(getClass().getResourceAsStream("/s3-put.json"), out, null);
+        assertThat(Json.MAPPER.readTree(out.toByteArray()).path("counts").path("COMPLIANT").asInt()).isEqualTo(1);
     }
 
     @Test
