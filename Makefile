@@ -92,8 +92,12 @@ invoke: setup ric
 demo: setup ric sam-build
 	$(PY) tools/demo.py
 
-bench: setup ric sam-build
-	$(PY) bench/run.py
+bench/baseline/target/lambda/lib/.built: bench/baseline/pom.xml $(wildcard bench/baseline/src/main/java/dev/atrest/bench/*.java)
+	cd bench/baseline && $(MVN) package
+	touch $@
+
+bench: setup ric sam-build bench/baseline/target/lambda/lib/.built
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	$(MVN) clean

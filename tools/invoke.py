@@ -209,6 +209,18 @@ class RuntimeApi:
 
 # ---------------------------------------------------------------- main
 
+def _peak_rss_kb(pid):
+    """The JVM's high-water resident set (VmHWM), read while it is still alive."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def find_java():
     home = subprocess.run([os.path.join(ROOT, "scripts", "find-jdk.sh")], capture_output=True, text=True)
     if home.returncode != 0:
@@ -224,15 +236,22 @@ def main(argv=None):
     parser.add_argument("--build-dir", default=os.path.join(ROOT, ".aws-sam", "build"))
     parser.add_argument("--ric-dir", default=os.path.join(ROOT, "tools", "ric", "target", "lib"))
     parser.add_argument("--timeout", type=float, help="seconds; default: the function's Timeout")
+    parser.add_argument("--handler", help="run this handler from --task-root instead of a template function")
+    parser.add_argument("--task-root", help="artifact directory (lib/*.jar) for --handler")
+    parser.add_argument("--stats", help="write {elapsed_ms, peak_rss_kb, outcome} of the run to this JSON file")
     args = parser.parse_args(argv)
 
     event = sys.stdin.buffer.read() if args.event == "-" else open(args.event, "rb").read()
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     overrides = {k[len("ATREST_PARAM_"):]: v for k, v in os.environ.items() if k.startswith("ATREST_PARAM_")}
-    tmpl = TemplateEnvironment(args.template, region, overrides)
-    props, fn_env = tmpl.function(args.function)
-
-    task_root = os.path.join(args.build_dir, args.function)
+    if args.handler:
+        # A handler outside the template (the benchmarks' baseline): no template environment.
+        props, fn_env = {"Handler": args.handler, "Timeout": 60, "MemorySize": 1024}, {}
+        task_root = args.task_root
+    else:
+        tmpl = TemplateEnvironment(args.template, region, overrides)
+        props, fn_env = tmpl.function(args.function)
+        task_root = os.path.join(args.build_dir, args.function)
     if not os.path.isdir(os.path.join(task_root, "lib")):
         raise SystemExit(f"invoke: no build artifact at {task_root}; run `make sam-build` first")
     if not os.path.isdir(args.ric_dir):
@@ -268,15 +287,18 @@ def main(argv=None):
     cmd = [find_java(), "-cp", classpath, RIC_MAIN, props["Handler"]]
     started = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=sys.stderr, stderr=sys.stderr, cwd=task_root)
+    peak_rss_kb = None
     try:
         deadline = started + timeout + 30  # JVM start is not part of the function's timeout
-        while not api.done.wait(0.05):
+        while not api.done.wait(0.01):
             if proc.poll() is not None:
                 api.finish("crash", f"the runtime exited with code {proc.returncode}".encode())
                 break
             if time.monotonic() > deadline:
                 api.finish("timeout", f"no response within {timeout:.0f}s (+30s start-up)".encode())
                 break
+        elapsed_ms = (time.monotonic() - started) * 1000
+        peak_rss_kb = _peak_rss_kb(proc.pid)
     finally:
         if proc.poll() is None:
             proc.terminate()
@@ -285,9 +307,11 @@ def main(argv=None):
             except subprocess.TimeoutExpired:
                 proc.kill()
         api.server.shutdown()
-    elapsed_ms = (time.monotonic() - started) * 1000
     kind, body = api.result
-    print(f"invoke: {function_name} -> {kind} in {elapsed_ms:.0f} ms", file=sys.stderr)
+    print(f"invoke: {function_name} -> {kind} in {elapsed_ms:.0f} ms (JVM start to response)", file=sys.stderr)
+    if args.stats:
+        with open(args.stats, "w") as f:
+            json.dump({"elapsed_ms": round(elapsed_ms, 1), "peak_rss_kb": peak_rss_kb, "outcome": kind}, f)
     if kind == "response":
         sys.stdout.write(body.decode("utf-8"))
         sys.stdout.write("\n")

@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""`make bench`: measures atrest on THIS machine against the local emulator (moto + atrest's extensions), and
+writes bench/results/latest.json plus a short table (bench/results/latest.md, also printed).
+
+Figures are from this machine and the emulator, not from AWS: they are good for comparing builds and for
+counting requests (which do not depend on the machine), not as Lambda latencies.
+
+Sections:
+  cold_start  JVM start -> first response through tools/invoke.py (the real Lambda Java runtime interface
+              client), median of N fresh JVMs per function, beside a minimal baseline handler; peak RSS.
+  artifacts   size of each `sam build` artifact (unzipped and zipped).
+  warm        requests per item, counted from the emulator's request log (bench/warm.py).
+  throughput  objects per second, audit and sweep wall times at scale (bench/scale.py).
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "emulator"))
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+
+from atrest_emulator import process  # noqa: E402
+
+RESULTS = os.path.join(ROOT, "bench", "results")
+BASELINE_ROOT = os.path.join(ROOT, "bench", "baseline", "target", "lambda")
+BASELINE_HANDLER = "dev.atrest.bench.BaselineHandler::handleRequest"
+FUNCTIONS = {
+    "S3ReencryptFunction": "eventbridge-object-created.json",
+    "KmsRotationFunction": "cloudtrail-create-key.json",
+    "StorageAuditFunction": "scheduled-event.json",
+}
+# The same JVM flags as the template's Globals, so the baseline is measured the way the functions are.
+JVM_FLAGS = "-XX:+TieredCompilation -XX:TieredStopAtLevel=1"
+
+
+def run_invoke(function, event, endpoint, extra_args=(), env=None):
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as stats_file:
+        stats_path = stats_file.name
+    full_env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, AWS_REGION="us-east-1", AWS_ACCESS_KEY_ID="testing",
+                    AWS_SECRET_ACCESS_KEY="testing", **(env or {}))
+    proc = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "invoke.py"), function, event,
+                           "--stats", stats_path, *extra_args], env=full_env, capture_output=True, text=True,
+                          timeout=600)
+    with open(stats_path) as f:
+        stats = json.load(f)
+    os.unlink(stats_path)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{function} failed: {proc.stderr[-2000:]}")
+    return stats, json.loads(proc.stdout)
+
+
+def cold_start(endpoint, runs):
+    results = {}
+    targets = {"Baseline": None, **FUNCTIONS}
+    for name, event in targets.items():
+        samples = []
+        for _ in range(runs):
+            process.reset(endpoint)
+            if name == "Baseline":
+                stats, _ = run_invoke("Baseline", os.path.join(ROOT, "events", "scheduled-event.json"), endpoint,
+                                      ["--handler", BASELINE_HANDLER, "--task-root", BASELINE_ROOT],
+                                      {"JAVA_TOOL_OPTIONS": JVM_FLAGS})
+            else:
+                seed_for_cold_start(endpoint)
+                stats, _ = run_invoke(name, os.path.join(ROOT, "events", event), endpoint)
+            samples.append(stats)
+        times = [s["elapsed_ms"] for s in samples]
+        results[name] = {
+            "runs": runs,
+            "median_ms": round(statistics.median(times), 1),
+            "min_ms": min(times),
+            "max_ms": max(times),
+            "peak_rss_mb_median": round(statistics.median(s["peak_rss_kb"] for s in samples) / 1024, 1),
+        }
+    base = results["Baseline"]["median_ms"]
+    for name in FUNCTIONS:
+        results[name]["ratio_to_baseline"] = round(results[name]["median_ms"] / base, 2)
+    return results
+
+
+def seed_for_cold_start(endpoint):
+    """Enough state that each sample event names something real (the event path is exercised, not an error)."""
+    import boto3
+    from botocore.config import Config
+
+    def make(service):
+        return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
+                            aws_secret_access_key="testing", config=Config(s3={"addressing_style": "path"}))
+    s3 = make("s3")
+    s3.create_bucket(Bucket="atrest-demo-bucket")
+    s3.put_object(Bucket="atrest-demo-bucket", Key="invoices/2026/nov 20.pdf", Body=b"%PDF-", ServerSideEncryption="AES256")
+    kms = make("kms")
+    key = kms.create_key(Description="bench target")["KeyMetadata"]
+    kms.create_alias(AliasName="alias/atrest", TargetKeyId=key["KeyId"])
+
+
+def artifacts():
+    out = {}
+    for name in FUNCTIONS:
+        root = os.path.join(ROOT, ".aws-sam", "build", name)
+        unzipped = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(root) for f in files)
+        with tempfile.TemporaryDirectory() as tmp:
+            zip_path = os.path.join(tmp, "a.zip")
+            with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
+                for d, _, files in os.walk(root):
+                    for f in files:
+                        full = os.path.join(d, f)
+                        z.write(full, os.path.relpath(full, root))
+            zipped = os.path.getsize(zip_path)
+        out[name] = {"unzipped_mb": round(unzipped / 2**20, 2), "zipped_mb": round(zipped / 2**20, 2),
+                     "jars": len(os.listdir(os.path.join(root, "lib")))}
+    return out
+
+
+def table(result):
+    lines = [f"atrest benchmarks — measured on this machine ({result['machine']['cpus']} CPUs, "
+             f"{result['machine']['python']}), against the local emulator, {result['date']}. Not AWS figures.", ""]
+    cs = result["cold_start"]
+    lines += ["| Function | cold start median (ms) | ratio to baseline | peak RSS (MB) | artifact zipped / unzipped (MB) |",
+              "|---|---|---|---|---|"]
+    for name, c in cs.items():
+        art = result["artifacts"].get(name)
+        art_s = f"{art['zipped_mb']} / {art['unzipped_mb']}" if art else "—"
+        lines.append(f"| {name} | {c['median_ms']} (n={c['runs']}, {c['min_ms']}–{c['max_ms']}) | "
+                     f"{c.get('ratio_to_baseline', 1.0)} | {c['peak_rss_mb_median']} | {art_s} |")
+    for section in ("warm", "throughput"):
+        if section in result:
+            lines += ["", f"{section}:", "```", json.dumps(result[section], indent=2), "```"]
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5, help="fresh JVMs per function for the cold start")
+    parser.add_argument("--skip-scale", action="store_true", help="skip the throughput/scale section")
+    args = parser.parse_args()
+    os.makedirs(RESULTS, exist_ok=True)
+    result = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version(),
+                    "note": "measured on this machine against the local emulator (moto), not AWS"},
+    }
+    with tempfile.TemporaryDirectory() as tmp, process.running(os.path.join(tmp, "emulator.log")) as endpoint:
+        result["cold_start"] = cold_start(endpoint, args.runs)
+        result["artifacts"] = artifacts()
+        try:
+            import warm
+        except ImportError:
+            warm = None
+        if warm is not None:
+            result["warm"] = warm.measure(endpoint)
+        if not args.skip_scale:
+            try:
+                import scale
+            except ImportError:
+                scale = None
+            if scale is not None:
+                result["throughput"] = scale.measure(endpoint)
+    with open(os.path.join(RESULTS, "latest.json"), "w") as f:
+        json.dump(result, f, indent=2)
+    text = table(result)
+    with open(os.path.join(RESULTS, "latest.md"), "w") as f:
+        f.write(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
