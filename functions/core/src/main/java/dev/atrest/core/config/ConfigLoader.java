@@ -96,21 +96,7 @@ public final class ConfigLoader {
     }
 
     public int intInRange(String name, int defaultValue, int min, int max) {
-        String value = raw(name);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            int parsed = Integer.parseInt(value);
-            if (parsed < min || parsed > max) {
-                problems.add(name + "=" + parsed + " is out of range: expected an integer from " + min + " to " + max);
-                return defaultValue;
-            }
-            return parsed;
-        } catch (NumberFormatException e) {
-            problems.add(name + "='" + abbreviate(value) + "' is invalid: expected an integer from " + min + " to " + max);
-            return defaultValue;
-        }
+        return (int) longInRange(name, defaultValue, min, max);
     }
 
     public long longInRange(String name, long defaultValue, long min, long max) {
