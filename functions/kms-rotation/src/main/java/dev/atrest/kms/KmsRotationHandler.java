@@ -2,17 +2,61 @@ package dev.atrest.kms;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.atrest.core.aws.ClientFactory;
+import dev.atrest.core.config.ConfigLoader;
+import dev.atrest.core.json.Json;
 import dev.atrest.core.lambda.JsonHandler;
-import dev.atrest.core.summary.ItemResult;
+import dev.atrest.core.summary.ItemResult.Outcome;
 import dev.atrest.core.summary.RunSummary;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 
-/** Placeholder until issue 4: reports the CloudTrail event it was given, changes nothing. */
+/**
+ * Entry point of KmsRotationFunction: CloudTrail KMS calls (via EventBridge) and the rotation sweep schedule. Parses
+ * the event, runs the service, returns its JSON summary.
+ */
 public final class KmsRotationHandler extends JsonHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(KmsRotationHandler.class);
+
+    /** Time kept back from the timeout to finish the keys in flight and return the summary. */
+    static final int TIME_MARGIN_MILLIS = 20_000;
+
+    private final KeyRotationService service;
+
+    /** Lambda's constructor: the init. Invalid configuration fails here, naming the variable. */
+    public KmsRotationHandler() {
+        this(RotationConfig.load(ConfigLoader.fromEnvironment()), ClientFactory.fromEnvironment());
+    }
+
+    public KmsRotationHandler(RotationConfig config, ClientFactory clients) {
+        Map<String, KmsGateway> byRegion = new ConcurrentHashMap<>();
+        RemediationNotices notices = null;
+        if (config.findingsTopicArn() != null) {
+            Region topicRegion = Region.of(config.findingsTopicArn().split(":")[3]);
+            notices = new RemediationNotices(clients.client("sns", topicRegion, SnsClient::builder),
+                    config.findingsTopicArn());
+        }
+        this.service = new KeyRotationService(config, KeyRotationPolicy.of(config),
+                region -> byRegion.computeIfAbsent(region, r ->
+                        new KmsGateway(clients.client("kms", Region.of(r), KmsClient::builder), r)),
+                clients.defaultRegion().id(), notices);
+    }
+
     @Override
     protected Object handle(JsonNode event, Context context) {
-        RunSummary summary = new RunSummary("KmsRotationFunction", event.path("detail-type").asText(), true);
-        summary.add(ItemResult.of(event.path("detail").path("eventName").asText("schedule"), "NONE",
-                ItemResult.Outcome.SKIPPED, "not implemented yet"));
-        return summary.finish();
+        Trigger trigger = TriggerParser.parse(event);
+        RunSummary summary = service.run(trigger,
+                () -> context == null || context.getRemainingTimeInMillis() > TIME_MARGIN_MILLIS);
+        if (summary.hasRetryableFailures()) {
+            LOG.error("retryable failures, failing the invocation so it is retried: {}", Json.write(summary));
+            throw new RetryableFailureException(summary.count(Outcome.RETRYABLE_FAILURE)
+                    + " key(s) failed in a way a retry may fix; summary: " + Json.write(summary.getCounts()));
+        }
+        return summary;
     }
 }

@@ -1,0 +1,306 @@
+package dev.atrest.kms;
+
+import dev.atrest.core.lambda.Invocation;
+import dev.atrest.core.summary.ItemResult;
+import dev.atrest.core.summary.ItemResult.Outcome;
+import dev.atrest.core.summary.RunSummary;
+import dev.atrest.kms.RotationDecision.Action;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * Runs a trigger: for each key, describe, decide, act, verify, record. A failure on one key is recorded on that key
+ * and never stops the others.
+ */
+public final class KeyRotationService {
+    static final String FUNCTION = "KmsRotationFunction";
+    private static final Logger LOG = LoggerFactory.getLogger(KeyRotationService.class);
+    /** A replica leads to its primary once; anything longer means the metadata is inconsistent. */
+    private static final int MAX_STEPS = 6;
+
+    private final RotationConfig config;
+    private final KeyRotationPolicy policy;
+    private final Function<String, KmsGateway> gateways;
+    private final String homeRegion;
+    private final RemediationNotices notices;
+
+    /**
+     * @param gateways the KMS gateway of a region
+     * @param homeRegion the region the sweep reconciles (the function's own)
+     * @param notices where person-caused remediations are published, or null
+     */
+    public KeyRotationService(RotationConfig config, KeyRotationPolicy policy, Function<String, KmsGateway> gateways,
+                              String homeRegion, RemediationNotices notices) {
+        this.config = config;
+        this.policy = policy;
+        this.gateways = gateways;
+        this.homeRegion = homeRegion;
+        this.notices = notices;
+    }
+
+    public RunSummary run(Trigger trigger) {
+        return run(trigger, () -> true);
+    }
+
+    /**
+     * @param timeLeft false once the invocation is too close to its timeout to start another key: the sweep then
+     *     stops and says so, rather than being cut off by Lambda with no summary at all
+     */
+    public RunSummary run(Trigger trigger, BooleanSupplier timeLeft) {
+        RunSummary summary = switch (trigger) {
+            case Trigger.Sweep sweep -> sweep(sweep, timeLeft);
+            case Trigger.KeyEvent event -> onEvent(event.call());
+        };
+        recordMetrics(summary);
+        return summary.finish();
+    }
+
+    private RunSummary onEvent(KeyApiCall call) {
+        RunSummary summary = new RunSummary(FUNCTION, "cloudtrail:" + call.eventName(), config.dryRun());
+        Optional<String> skip = ApiCallTriage.skipReason(call, config);
+        if (skip.isPresent()) {
+            summary.add(new ItemResult(call.keyRef() == null ? "(none)" : call.keyRef(), "IGNORE_EVENT",
+                    Outcome.SKIPPED, skip.get(), eventDetails(call)));
+            return summary;
+        }
+        ItemResult item = evaluate(call.keyRef(), gateways.apply(regionOf(call)), call);
+        summary.add(item);
+        notifyIfPersonCaused(call, item, summary);
+        return summary;
+    }
+
+    private RunSummary sweep(Trigger.Sweep sweep, BooleanSupplier timeLeft) {
+        RunSummary summary = new RunSummary(FUNCTION, "schedule:" + sweep.source(), config.dryRun());
+        KmsGateway kms = gateways.apply(homeRegion);
+        // Bounded both in threads and in queued keys, so a huge account neither floods KMS nor the heap.
+        Semaphore queued = new Semaphore(config.concurrency() * 4);
+        try (ExecutorService pool = Executors.newFixedThreadPool(config.concurrency())) {
+            try {
+                kms.forEachKey(config.listKeysPageSize(), keyArn -> {
+                    if (!timeLeft.getAsBoolean()) {
+                        throw new OutOfTime(keyArn);
+                    }
+                    queued.acquireUninterruptibly();
+                    pool.execute(() -> {
+                        try {
+                            summary.add(evaluate(keyArn, kms, null));
+                        } finally {
+                            queued.release();
+                        }
+                    });
+                });
+            } catch (GatewayException e) {
+                summary.add(ItemResult.of("kms:ListKeys:" + homeRegion, "SWEEP", outcomeOf(e.kind()),
+                        "listing keys failed, the sweep is incomplete: " + e.getMessage()));
+            } catch (OutOfTime e) {
+                // Not retryable: a retry would run out of time at the same place. The next sweep starts over.
+                LOG.warn("sweep stopped before {}: out of time", e.nextKey);
+                summary.error("sweep stopped near the function timeout before key " + e.nextKey
+                        + "; the keys from there on were not evaluated: raise the timeout or SWEEP_CONCURRENCY");
+                Invocation.metrics().addMetric("SweepIncomplete", 1, MetricUnit.COUNT);
+            }
+        }
+        return summary;
+    }
+
+    /** Ends the ListKeys iteration when the invocation runs out of time. */
+    private static final class OutOfTime extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String nextKey;
+
+        OutOfTime(String nextKey) {
+            super(null, null, false, false);
+            this.nextKey = nextKey;
+        }
+    }
+
+    /** Describes, decides and acts on one key; never throws. */
+    ItemResult evaluate(String keyRef, KmsGateway kms, KeyApiCall cause) {
+        Map<String, Object> details = cause == null ? new LinkedHashMap<>() : eventDetails(cause);
+        String resource = keyRef;
+        try {
+            KeyFacts key = kms.describe(keyRef);
+            resource = key.arn();
+            KeyObservation seen = KeyObservation.of(key);
+            for (int step = 0; step < MAX_STEPS; step++) {
+                RotationDecision decision = policy.decide(seen);
+                switch (decision.action()) {
+                    case READ_ROTATION_STATUS -> seen = seen.withRotation(kms.rotationStatus(key.arn()));
+                    case READ_TAGS -> seen = seen.withTags(kms.tagKeys(key.arn()));
+                    case FOLLOW_PRIMARY -> {
+                        if (details.containsKey("replicaArn") || key.primaryArn() == null || key.primaryRegion() == null) {
+                            return item(resource, "FOLLOW_PRIMARY", Outcome.FAILED,
+                                    "multi-Region metadata names no usable primary key", details);
+                        }
+                        details.put("replicaArn", key.arn());
+                        kms = gateways.apply(key.primaryRegion());
+                        key = kms.describe(key.primaryArn());
+                        resource = key.arn();
+                        seen = KeyObservation.of(key);
+                    }
+                    default -> {
+                        return act(decision, seen, kms, details);
+                    }
+                }
+            }
+            return item(resource, "EVALUATE", Outcome.FAILED, "no decision after " + MAX_STEPS + " steps", details);
+        } catch (GatewayException e) {
+            return failure(resource, e, details);
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure on key {}", resource, e);
+            return item(resource, "EVALUATE", Outcome.FAILED, "unexpected error: " + e, details);
+        }
+    }
+
+    private ItemResult act(RotationDecision decision, KeyObservation seen, KmsGateway kms, Map<String, Object> details) {
+        KeyFacts key = seen.key();
+        details.put("keyState", key.keyState());
+        if (seen.rotation() != null) {
+            Map<String, Object> before = new LinkedHashMap<>();
+            before.put("rotationEnabled", seen.rotation().enabled());
+            if (seen.rotation().periodDays() != null) {
+                before.put("rotationPeriodDays", seen.rotation().periodDays());
+            }
+            details.put("before", before);
+        }
+        Action action = decision.action();
+        if (!action.writes()) {
+            return item(key.arn(), action.name(), action.outcome(), decision.reason(), details);
+        }
+        int period = decision.periodDays();
+        details.put("periodDays", period);
+        if (config.dryRun()) {
+            return item(key.arn(), action.name(), Outcome.CHANGED, "dry run, not changed: " + decision.reason(), details);
+        }
+        kms.enableRotation(key.arn(), period);
+        RotationStatus after = kms.rotationStatus(key.arn());
+        if (!after.enabled() || after.effectivePeriodDays() != period) {
+            details.put("after", Map.of("rotationEnabled", after.enabled(), "rotationPeriodDays",
+                    after.effectivePeriodDays()));
+            return item(key.arn(), action.name(), Outcome.CRITICAL, "EnableKeyRotation succeeded but the key reports "
+                    + (after.enabled() ? "a period of " + after.effectivePeriodDays() + " days" : "rotation off"),
+                    details);
+        }
+        if (after.nextRotation() != null) {
+            details.put("nextRotationDate", after.nextRotation().toString());
+        }
+        return item(key.arn(), action.name(), Outcome.CHANGED, decision.reason(), details);
+    }
+
+    private void notifyIfPersonCaused(KeyApiCall call, ItemResult item, RunSummary summary) {
+        if (notices == null || config.dryRun() || item.outcome() != Outcome.CHANGED
+                || !"DisableKeyRotation".equals(call.eventName()) || !call.caller().isPerson()) {
+            return;
+        }
+        Map<String, Object> notice = new LinkedHashMap<>();
+        notice.put("function", FUNCTION);
+        notice.put("keyArn", item.resource());
+        notice.put("action", item.action());
+        notice.put("reason", "automatic rotation was disabled by a person; atrest enabled it again");
+        notice.put("rotationPeriodDays", item.details().get("periodDays"));
+        notice.put("disabledBy", call.caller().describe());
+        notice.put("eventName", call.eventName());
+        notice.put("eventTime", call.eventTime());
+        notice.put("eventId", call.eventId());
+        notice.put("region", call.region());
+        try {
+            notices.publish("atrest: KMS key rotation re-enabled after DisableKeyRotation", notice);
+        } catch (GatewayException e) {
+            LOG.error("could not publish the remediation of {}: {}", item.resource(), e.getMessage());
+            summary.error("could not publish the remediation notice of " + item.resource() + ": " + e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> eventDetails(KeyApiCall call) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("eventName", call.eventName());
+        if (call.eventId() != null) {
+            details.put("eventId", call.eventId());
+        }
+        if (call.caller() != null && !call.caller().describe().isEmpty()) {
+            details.put("caller", call.caller().describe());
+        }
+        return details;
+    }
+
+    /** The region of a key ARN, else the region of the call. */
+    private static String regionOf(KeyApiCall call) {
+        String ref = call.keyRef();
+        if (ref != null && ref.startsWith("arn:")) {
+            String[] parts = ref.split(":", 6);
+            if (parts.length == 6 && !parts[3].isEmpty()) {
+                return parts[3];
+            }
+        }
+        return call.region();
+    }
+
+    private ItemResult failure(String resource, GatewayException e, Map<String, Object> details) {
+        details.put("operation", e.operation());
+        String reason = switch (e.kind()) {
+            case NOT_FOUND -> "the key no longer exists (deleted or never in this region): " + e.getMessage();
+            case PRECONDITION_FAILED -> "the key changed state while being handled; the next event or sweep "
+                    + "checks it again: " + e.getMessage();
+            default -> e.getMessage();
+        };
+        return item(resource, "EVALUATE", outcomeOf(e.kind()), reason, details);
+    }
+
+    private static Outcome outcomeOf(GatewayException.Kind kind) {
+        return switch (kind) {
+            case NOT_FOUND, PRECONDITION_FAILED, UNSUPPORTED -> Outcome.SKIPPED;
+            case RETRYABLE -> Outcome.RETRYABLE_FAILURE;
+            case ACCESS_DENIED, INVALID -> Outcome.FAILED;
+        };
+    }
+
+    private static ItemResult item(String resource, String action, Outcome outcome, String reason,
+                                   Map<String, Object> details) {
+        ItemResult result = new ItemResult(resource, action, outcome, reason, details);
+        LOG.info("{} {} {}: {}", outcome, action, resource, reason);
+        return result;
+    }
+
+    private void recordMetrics(RunSummary summary) {
+        int remediated = 0, nonCompliant = 0, compliant = 0, notApplicable = 0, exempt = 0, reported = 0, failed = 0;
+        for (ItemResult item : summary.getItems()) {
+            switch (item.outcome()) {
+                case CHANGED -> {
+                    if (config.dryRun()) {
+                        nonCompliant++;
+                    } else {
+                        remediated++;
+                    }
+                }
+                case COMPLIANT -> compliant++;
+                case REPORTED -> reported++;
+                case SKIPPED -> {
+                    if (Action.EXEMPT.name().equals(item.action())) {
+                        exempt++;
+                    } else if (Action.NOT_APPLICABLE.name().equals(item.action())) {
+                        notApplicable++;
+                    }
+                }
+                case FAILED, RETRYABLE_FAILURE, CRITICAL -> failed++;
+            }
+        }
+        Metrics metrics = Invocation.metrics();
+        metrics.addMetric("KeysRemediated", remediated, MetricUnit.COUNT);
+        metrics.addMetric("KeysNonCompliantDryRun", nonCompliant, MetricUnit.COUNT);
+        metrics.addMetric("KeysCompliant", compliant, MetricUnit.COUNT);
+        metrics.addMetric("KeysNotApplicable", notApplicable, MetricUnit.COUNT);
+        metrics.addMetric("KeysExempt", exempt, MetricUnit.COUNT);
+        metrics.addMetric("KeysNotInService", reported, MetricUnit.COUNT);
+        metrics.addMetric("KeysFailed", failed, MetricUnit.COUNT);
+    }
+}

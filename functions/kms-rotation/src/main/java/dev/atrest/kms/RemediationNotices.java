@@ -1,0 +1,35 @@
+package dev.atrest.kms;
+
+import dev.atrest.core.json.Json;
+import dev.atrest.kms.GatewayException.Kind;
+import java.util.Map;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/** SNS gateway: publishes a remediation notice (JSON) to the findings topic. */
+public final class RemediationNotices {
+    private final SnsClient sns;
+    private final String topicArn;
+
+    public RemediationNotices(SnsClient sns, String topicArn) {
+        this.sns = sns;
+        this.topicArn = topicArn;
+    }
+
+    public void publish(String subject, Map<String, Object> notice) {
+        try {
+            // SNS subjects are at most 100 ASCII characters.
+            String safeSubject = subject.replaceAll("[^\\x20-\\x7E]", "?");
+            sns.publish(b -> b.topicArn(topicArn)
+                    .subject(safeSubject.length() > 100 ? safeSubject.substring(0, 100) : safeSubject)
+                    .message(Json.write(notice)));
+        } catch (AwsServiceException e) {
+            throw new GatewayException(e.isThrottlingException() || e.statusCode() >= 500 ? Kind.RETRYABLE
+                    : e.statusCode() == 403 ? Kind.ACCESS_DENIED : Kind.INVALID, "Publish",
+                    String.valueOf(e.getMessage()), e);
+        } catch (SdkException e) {
+            throw new GatewayException(Kind.RETRYABLE, "Publish", String.valueOf(e.getMessage()), e);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+"""Least privilege: each function's IAM actions in template.yaml are exactly the AWS operations its code calls.
+
+The operations are read from the Java sources: a file that imports an SDK client (e.g. KmsClient) is scanned for
+calls whose method name is one of that service's operations (botocore's service model gives the list; the Java
+SDK's method is the camelCase name, or name + "Paginator"). Core's classes count for a function only where the
+function's sources name them. Each operation maps to the IAM actions AWS documents for it.
+"""
+import os
+import re
+import sys
+
+import botocore.session
+import pytest
+import yaml
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
+from invoke import _CfnLoader  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODULES = {"S3ReencryptFunction": "s3-reencrypt", "KmsRotationFunction": "kms-rotation",
+           "StorageAuditFunction": "storage-audit"}
+# SDK client class -> (botocore service name, IAM prefix)
+CLIENTS = {"S3Client": ("s3", "s3"), "KmsClient": ("kms", "kms"), "Ec2Client": ("ec2", "ec2"),
+           "EfsClient": ("efs", "elasticfilesystem"), "SecurityHubClient": ("securityhub", "securityhub"),
+           "SnsClient": ("sns", "sns"), "StsClient": ("sts", "sts")}
+# Operations whose IAM action is not prefix:OperationName (AWS Service Authorization Reference for S3).
+S3_ACTIONS = {
+    "HeadObject": {"s3:GetObject"},
+    "GetObject": {"s3:GetObject"},
+    "CopyObject": {"s3:GetObject", "s3:PutObject"},
+    "UploadPartCopy": {"s3:GetObject", "s3:PutObject"},
+    "CreateMultipartUpload": {"s3:PutObject"},
+    "CompleteMultipartUpload": {"s3:PutObject"},
+    "AbortMultipartUpload": {"s3:AbortMultipartUpload"},
+    "ListParts": {"s3:ListMultipartUploadParts"},
+    "GetObjectTagging": {"s3:GetObjectTagging"},
+    "PutObjectTagging": {"s3:PutObjectTagging"},
+    "GetBucketEncryption": {"s3:GetEncryptionConfiguration"},
+    "ListBuckets": {"s3:ListAllMyBuckets"},
+    "GetObjectAttributes": {"s3:GetObject", "s3:GetObjectAttributes"},
+    "UpdateObjectEncryption": {"s3:PutObject"},
+}
+# Granted but not called by the code, each for a documented reason.
+INDIRECT = {
+    "S3ReencryptFunction": {
+        # The version-specific forms of the object actions: S3 authorises HeadObject/CopyObject/GetObjectTagging
+        # on a named version with these instead of the plain ones.
+        "s3:GetObjectVersion", "s3:GetObjectVersionTagging",
+        # S3 calls KMS with the function's credentials to write and read SSE-KMS objects (kms:ViaService).
+        "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey",
+        # CopyObject with TaggingDirective COPY needs the tagging actions on both sides.
+        "s3:GetObjectTagging", "s3:PutObjectTagging",
+    },
+}
+
+
+def _operations(service):
+    model = botocore.session.get_session().get_service_model(service)
+    return {name[0].lower() + name[1:]: name for name in model.operation_names}
+
+
+def _java_files(directory):
+    for d, _, files in os.walk(directory):
+        for f in files:
+            if f.endswith(".java"):
+                yield os.path.join(d, f)
+
+
+def called_actions(function):
+    module_src = os.path.join(ROOT, "functions", MODULES[function], "src", "main", "java")
+    core_src = os.path.join(ROOT, "functions", "core", "src", "main", "java")
+    module_files = list(_java_files(module_src))
+    module_text = "\n".join(open(f).read() for f in module_files)
+    files = module_files + [f for f in _java_files(core_src)
+                            if re.search(r"\b" + os.path.basename(f)[:-5] + r"\b", module_text)]
+    actions, calls = set(), {}
+    for path in files:
+        text = open(path).read()
+        for client, (service, prefix) in CLIENTS.items():
+            if not re.search(r"import software\.amazon\.awssdk\.services\.\w+\." + client + ";", text):
+                continue
+            for method, operation in _operations(service).items():
+                if re.search(r"\.\s*" + method + r"(Paginator)?\(", text):
+                    mapped = S3_ACTIONS.get(operation, {f"s3:{operation}"}) if prefix == "s3" else {f"{prefix}:{operation}"}
+                    actions |= mapped
+                    calls.setdefault(operation, set()).add(os.path.relpath(path, ROOT))
+    return actions, calls
+
+
+def granted_actions(function):
+    with open(os.path.join(ROOT, "template.yaml")) as f:
+        template = yaml.load(f, Loader=_CfnLoader)
+    granted = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "Action" in node and "Effect" in node:
+                acts = node["Action"]
+                granted.update([acts] if isinstance(acts, str) else acts)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(template["Resources"][function]["Properties"].get("Policies", []))
+    return granted
+
+
+@pytest.mark.parametrize("function", list(MODULES))
+def test_granted_actions_are_exactly_the_called_ones(function):
+    called, calls = called_actions(function)
+    granted = granted_actions(function)
+    missing = called - granted
+    extra = granted - called - INDIRECT.get(function, set())
+    assert not missing, f"{function} calls operations its role may not: {sorted(missing)} (calls: {calls})"
+    assert not extra, f"{function} is granted actions its code never calls: {sorted(extra)}"
