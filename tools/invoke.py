@@ -209,6 +209,17 @@ class RuntimeApi:
 
 # ---------------------------------------------------------------- main
 
+def _cpu_ms(pid):
+    """CPU time (user + system, all threads) the JVM used so far: steadier than wall time on a busy machine."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime, stime
+        return round(ticks * 1000 / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _peak_rss_kb(pid):
     """The JVM's high-water resident set (VmHWM), read while it is still alive."""
     try:
@@ -287,7 +298,7 @@ def main(argv=None):
     cmd = [find_java(), "-cp", classpath, RIC_MAIN, props["Handler"]]
     started = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=sys.stderr, stderr=sys.stderr, cwd=task_root)
-    peak_rss_kb = None
+    peak_rss_kb = cpu_ms = None
     try:
         deadline = started + timeout + 30  # JVM start is not part of the function's timeout
         while not api.done.wait(0.01):
@@ -299,6 +310,7 @@ def main(argv=None):
                 break
         elapsed_ms = (time.monotonic() - started) * 1000
         peak_rss_kb = _peak_rss_kb(proc.pid)
+        cpu_ms = _cpu_ms(proc.pid)
     finally:
         if proc.poll() is None:
             proc.terminate()
@@ -311,7 +323,8 @@ def main(argv=None):
     print(f"invoke: {function_name} -> {kind} in {elapsed_ms:.0f} ms (JVM start to response)", file=sys.stderr)
     if args.stats:
         with open(args.stats, "w") as f:
-            json.dump({"elapsed_ms": round(elapsed_ms, 1), "peak_rss_kb": peak_rss_kb, "outcome": kind}, f)
+            json.dump({"elapsed_ms": round(elapsed_ms, 1), "cpu_ms": cpu_ms, "peak_rss_kb": peak_rss_kb,
+                       "outcome": kind}, f)
     if kind == "response":
         sys.stdout.write(body.decode("utf-8"))
         sys.stdout.write("\n")
