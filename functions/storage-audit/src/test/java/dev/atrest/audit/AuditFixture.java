@@ -1,0 +1,125 @@
+package dev.atrest.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.atrest.core.aws.ClientFactory;
+import dev.atrest.core.json.Json;
+import dev.atrest.testing.Emulator;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.efs.EfsClient;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.securityhub.SecurityHubClient;
+import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
+
+/** Test-side access to the emulator: seeding, SDK clients for arranging and checking state, running the handler. */
+final class AuditFixture {
+    static final String SCHEDULE = "{\"detail-type\":\"Scheduled Event\",\"source\":\"atrest.scheduler\","
+            + "\"detail\":{\"task\":\"storage-audit\"}}";
+
+    final Emulator emulator;
+    final ClientFactory clients = new ClientFactory(Region.US_EAST_1);
+
+    AuditFixture(Emulator emulator) {
+        this.emulator = emulator;
+    }
+
+    static AuditConfig config(boolean securityHub, String topic, boolean tags, boolean enableEbs, String ebsKey,
+            boolean dryRun, boolean requireCmk, String... regions) {
+        return new AuditConfig(List.of(regions), false, requireCmk, securityHub, topic, tags, enableEbs, ebsKey, dryRun);
+    }
+
+    static AuditConfig reportOnly(String... regions) {
+        return config(true, null, false, false, null, true, false, regions);
+    }
+
+    JsonNode run(AuditConfig config) {
+        return run(config, SCHEDULE);
+    }
+
+    JsonNode run(AuditConfig config, String event) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            new StorageAuditHandler(config, clients).handleRequest(
+                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+            return Json.MAPPER.readTree(out.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The summary item of one check in one region. */
+    static JsonNode scope(JsonNode summary, String region, String check) {
+        return StreamSupport.stream(summary.path("items").spliterator(), false)
+                .filter(i -> (region + "/" + check).equals(i.path("resource").asText()) && "AUDIT".equals(i.path("action").asText()))
+                .findFirst().orElseThrow(() -> new AssertionError("no item for " + region + "/" + check + " in " + summary));
+    }
+
+    static List<JsonNode> items(JsonNode summary, String action) {
+        List<JsonNode> out = new ArrayList<>();
+        summary.path("items").forEach(i -> {
+            if (action.equals(i.path("action").asText())) {
+                out.add(i);
+            }
+        });
+        return out;
+    }
+
+    JsonNode seedEc2(String json) {
+        return read(emulator.post("/_atrest/ec2/seed", json));
+    }
+
+    JsonNode seedEfs(String json) {
+        return read(emulator.post("/_atrest/efs/seed", json));
+    }
+
+    static List<String> ids(JsonNode seeded, String field) {
+        List<String> out = new ArrayList<>();
+        seeded.path(field).forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    Ec2Client ec2(String region) {
+        return clients.client("ec2", Region.of(region), Ec2Client::builder);
+    }
+
+    EfsClient efs(String region) {
+        return clients.client("elasticfilesystem", Region.of(region), EfsClient::builder);
+    }
+
+    S3Client s3() {
+        return clients.client("s3", () -> S3Client.builder().forcePathStyle(true));
+    }
+
+    KmsClient kms(String region) {
+        return clients.client("kms", Region.of(region), KmsClient::builder);
+    }
+
+    SecurityHubClient hub(String region) {
+        return clients.client("securityhub", Region.of(region), SecurityHubClient::builder);
+    }
+
+    /** Every finding in the region's hub, without filters (the test checks what the function left there). */
+    Map<String, AwsSecurityFinding> findings(String region) {
+        Map<String, AwsSecurityFinding> out = new java.util.TreeMap<>();
+        hub(region).getFindingsPaginator(b -> b.maxResults(100)).findings().forEach(f -> out.put(f.id(), f));
+        return out;
+    }
+
+    private static JsonNode read(String body) {
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
