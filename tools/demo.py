@@ -42,8 +42,16 @@ def seed(make):
         s3.put_object(Bucket=BUCKET, Key=key, Body=body, ServerSideEncryption="AES256",
                       Metadata={"owner": "finance"}, ContentType="application/octet-stream")
     volume = ec2.create_volume(AvailabilityZone=f"{REGION}a", Size=8, Encrypted=False)["VolumeId"]
+    ec2.create_volume(AvailabilityZone=f"{REGION}a", Size=8, Encrypted=True, KmsKeyId=target["Arn"])
     fs = efs.create_file_system(CreationToken="atrest-demo", Encrypted=False)["FileSystemId"]
-    return {"target": target, "unrotated": unrotated, "objects": objects, "volume": volume, "fs": fs}
+    make("securityhub").enable_security_hub()
+    sns, sqs = make("sns"), make("sqs")
+    topic = sns.create_topic(Name="atrest-findings")["TopicArn"]
+    queue = sqs.create_queue(QueueName="atrest-findings-inbox")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn, Attributes={"RawMessageDelivery": "true"})
+    return {"target": target, "unrotated": unrotated, "objects": objects, "volume": volume, "fs": fs,
+            "topic": topic, "queue": queue}
 
 
 def invoke(function, event_path, endpoint, **env):
@@ -122,8 +130,18 @@ def main():
         print(f"  key {key_id}: rotation enabled={status['KeyRotationEnabled']} "
               f"period={status.get('RotationPeriodInDays')} days")
 
-        audit = invoke("StorageAuditFunction", os.path.join(ROOT, "events", "scheduled-event.json"), endpoint)
+        audit = invoke("StorageAuditFunction", os.path.join(ROOT, "events", "scheduled-event.json"), endpoint,
+                       SECURITY_HUB_ENABLED="true", FINDINGS_TOPIC_ARN=state["topic"])
         show("Storage audit", audit)
+        findings = make("securityhub").get_findings(MaxResults=100)["Findings"]
+        print(f"\nSecurity Hub now holds {len(findings)} atrest finding(s):")
+        for f in findings:
+            print(f"  [{f['Severity']['Label']}] {f.get('ProductFields', {}).get('atrest/ControlId', '-')} "
+                  f"{f['Resources'][0]['Id']}: {f['Title']}")
+        messages = make("sqs").receive_message(QueueUrl=state["queue"], MaxNumberOfMessages=1).get("Messages", [])
+        if messages:
+            print("\nSNS summary received through the subscribed queue:")
+            print("  " + messages[0]["Body"][:1200].replace("\n", "\n  "))
         print("\ndemo finished; the emulator is stopped")
 
 
