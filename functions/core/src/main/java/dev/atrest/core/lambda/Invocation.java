@@ -1,10 +1,12 @@
 package dev.atrest.core.lambda;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import dev.atrest.core.summary.RunSummary;
 import java.util.function.Supplier;
 import software.amazon.lambda.powertools.logging.PowertoolsLogging;
 import software.amazon.lambda.powertools.metrics.Metrics;
 import software.amazon.lambda.powertools.metrics.MetricsFactory;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * Wraps one invocation with Powertools' functional API: structured logging enriched with the Lambda context, and
@@ -24,7 +26,13 @@ public final class Invocation {
                 if (context != null) {
                     metrics.captureColdStartMetric(context);
                 }
-                return body.get();
+                T result = body.get();
+                if (result instanceof RunSummary summary) {
+                    // The same outcome metrics for every function, so one dashboard reads all three.
+                    summary.getCounts().forEach((outcome, count) ->
+                            metrics.addMetric("Items" + outcome.name(), count, MetricUnit.COUNT));
+                }
+                return result;
             } finally {
                 metrics.flush();
             }
