@@ -38,7 +38,7 @@ S3_ACTIONS = {
     "GetBucketEncryption": {"s3:GetEncryptionConfiguration"},
     "ListBuckets": {"s3:ListAllMyBuckets"},
     "GetObjectAttributes": {"s3:GetObject", "s3:GetObjectAttributes"},
-    "UpdateObjectEncryption": {"s3:PutObject"},
+    "UpdateObjectEncryption": {"s3:UpdateObjectEncryption"},
 }
 # Granted but not called by the code, each for a documented reason.
 INDIRECT = {
@@ -47,7 +47,8 @@ INDIRECT = {
         # on a named version with these instead of the plain ones.
         "s3:GetObjectVersion", "s3:GetObjectVersionTagging",
         # S3 calls KMS with the function's credentials to write and read SSE-KMS objects (kms:ViaService).
-        "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey",
+        # UpdateObjectEncryption re-encrypts the data key under the new KMS key (kms:ReEncrypt*).
+        "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo",
         # CopyObject with TaggingDirective COPY needs the tagging actions on both sides.
         "s3:GetObjectTagging", "s3:PutObjectTagging",
     },

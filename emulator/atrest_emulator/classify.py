@@ -28,7 +28,12 @@ def classify(service, environ, body):
 
 
 def _s3(method, path, query, environ):
-    # Path-style only: /bucket[/key]. PATH_INFO is already percent-decoded by the WSGI server.
+    # Path-style only: /bucket[/key]. PATH_INFO is percent-decoded by the WSGI server and, as PEP 3333 says,
+    # carried as latin-1-decoded bytes; S3 keys are UTF-8.
+    try:
+        path = path.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        pass
     parts = path.lstrip("/").split("/", 1)
     bucket = parts[0] or None
     key = parts[1] if len(parts) > 1 and parts[1] != "" else None

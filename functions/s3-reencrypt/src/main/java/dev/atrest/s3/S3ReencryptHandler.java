@@ -2,20 +2,69 @@ package dev.atrest.s3;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.atrest.core.aws.ClientFactory;
+import dev.atrest.core.config.ConfigLoader;
+import dev.atrest.core.json.Json;
 import dev.atrest.core.lambda.JsonHandler;
 import dev.atrest.core.summary.ItemResult;
+import dev.atrest.core.summary.ItemResult.Outcome;
 import dev.atrest.core.summary.RunSummary;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 
-/** Placeholder until issue 3: reports the objects an S3 notification names, changes nothing. */
+/**
+ * Entry point of S3ReencryptFunction: S3 event notifications, EventBridge "Object Created" events and S3 Batch
+ * Operations (schema 2.0) invocations. Parses the event, runs the service, answers in the trigger's shape.
+ */
 public final class S3ReencryptHandler extends JsonHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(S3ReencryptHandler.class);
+    static final String FUNCTION = "S3ReencryptFunction";
+
+    private final ReencryptService service;
+
+    /** Lambda's constructor: the init. Invalid configuration fails here, naming the variable. */
+    public S3ReencryptHandler() {
+        this(ClientFactory.fromEnvironment());
+    }
+
+    private S3ReencryptHandler(ClientFactory clients) {
+        this(ReencryptConfig.load(ConfigLoader.fromEnvironment(),
+                ref -> new KmsKeys(clients.client("kms", KmsClient::builder)).keyArn(ref)), clients);
+    }
+
+    public S3ReencryptHandler(ReencryptConfig config, ClientFactory clients) {
+        this.service = new ReencryptService(config, new S3Gateway(
+                clients.client("s3", () -> S3Client.builder().forcePathStyle(ClientFactory.s3PathStyle()))));
+    }
+
     @Override
     protected Object handle(JsonNode event, Context context) {
-        RunSummary summary = new RunSummary("S3ReencryptFunction", "s3", true);
-        for (JsonNode record : event.path("Records")) {
-            String bucket = record.path("s3").path("bucket").path("name").asText();
-            String key = record.path("s3").path("object").path("key").asText();
-            summary.add(ItemResult.of(bucket + "/" + key, "NONE", ItemResult.Outcome.SKIPPED, "not implemented yet"));
+        Trigger trigger = EventParser.parse(event);
+        List<ItemResult> items = service.process(trigger.tasks());
+        if (trigger.kind() == Trigger.Kind.BATCH_OPERATIONS) {
+            // Batch Operations reads per-task result codes: retryable tasks are retried by the job, not by Lambda.
+            return BatchResults.response(trigger, items);
         }
-        return summary.finish();
+        RunSummary summary = new RunSummary(FUNCTION, trigger.kind().label(), service.config().dryRun());
+        items.forEach(summary::add);
+        summary.finish();
+        if (summary.hasRetryableFailures()) {
+            LOG.error("retryable failures, failing the invocation so it is retried: {}", Json.write(summary));
+            throw new RetryableFailureException(summary.count(Outcome.RETRYABLE_FAILURE)
+                    + " object(s) failed in a way a retry may fix; summary: " + Json.write(summary.getCounts()));
+        }
+        return summary;
+    }
+
+    /** Thrown so Lambda's retries and the on-failure destination see records that a retry may fix. */
+    public static final class RetryableFailureException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        public RetryableFailureException(String message) {
+            super(message);
+        }
     }
 }

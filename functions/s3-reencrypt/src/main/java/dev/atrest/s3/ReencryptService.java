@@ -1,0 +1,275 @@
+package dev.atrest.s3;
+
+import dev.atrest.core.lambda.Invocation;
+import dev.atrest.core.summary.ItemResult;
+import dev.atrest.core.summary.ItemResult.Outcome;
+import dev.atrest.s3.Decision.Action;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.lambda.powertools.logging.argument.StructuredArguments;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
+
+/**
+ * For each object an event names: HeadObject, decide, re-encrypt (unless dry run), verify, record. Objects are
+ * processed concurrently up to a bound; one object's failure never stops the others.
+ */
+public final class ReencryptService {
+    private static final Logger LOG = LoggerFactory.getLogger(ReencryptService.class);
+
+    private final ReencryptConfig config;
+    private final ObjectEncryptionPolicy policy;
+    private final S3Gateway s3;
+
+    public ReencryptService(ReencryptConfig config, S3Gateway s3) {
+        this.config = config;
+        this.policy = ObjectEncryptionPolicy.of(config);
+        this.s3 = s3;
+    }
+
+    public ReencryptConfig config() {
+        return config;
+    }
+
+    /** One result per task, in the tasks' order. */
+    public List<ItemResult> process(List<ObjectTask> tasks) {
+        AtomicLong bytesCopied = new AtomicLong();
+        List<ItemResult> results = new ArrayList<>(tasks.size());
+        Map<String, String> firstSeen = new HashMap<>();
+        List<Integer> toRun = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            ObjectTask t = tasks.get(i);
+            results.add(null);
+            if (t.problem() == null) {
+                // At-least-once delivery and batched records can name one object twice: one look is enough.
+                String previous = firstSeen.putIfAbsent(t.resource(), t.id());
+                if (previous != null) {
+                    results.set(i, result(t, "IGNORE_EVENT", Outcome.SKIPPED,
+                            "duplicate of " + previous + " in this invocation", Map.of()));
+                    continue;
+                }
+            }
+            toRun.add(i);
+        }
+        if (toRun.size() == 1) {
+            int i = toRun.get(0);
+            results.set(i, safely(tasks.get(i), bytesCopied));
+        } else if (!toRun.isEmpty()) {
+            Semaphore permits = new Semaphore(config.maxConcurrency());
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                Map<Integer, Future<ItemResult>> futures = new LinkedHashMap<>();
+                for (int i : toRun) {
+                    ObjectTask t = tasks.get(i);
+                    futures.put(i, pool.submit(() -> {
+                        permits.acquire();
+                        try {
+                            return safely(t, bytesCopied);
+                        } finally {
+                            permits.release();
+                        }
+                    }));
+                }
+                for (Map.Entry<Integer, Future<ItemResult>> e : futures.entrySet()) {
+                    results.set(e.getKey(), await(tasks.get(e.getKey()), e.getValue()));
+                }
+            }
+        }
+        metrics(results, bytesCopied.get());
+        return results;
+    }
+
+    private static ItemResult await(ObjectTask t, Future<ItemResult> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return result(t, "NONE", Outcome.RETRYABLE_FAILURE, "interrupted", Map.of());
+        } catch (ExecutionException e) {
+            return result(t, "NONE", Outcome.RETRYABLE_FAILURE, "unexpected error: " + e.getCause(), Map.of());
+        }
+    }
+
+    /** Never throws: whatever happens to one object becomes its result. */
+    private ItemResult safely(ObjectTask t, AtomicLong bytesCopied) {
+        ItemResult r;
+        try {
+            r = processOne(t, bytesCopied);
+        } catch (S3Failure f) {
+            r = failed(t, f, Map.of());
+        } catch (RuntimeException e) {
+            LOG.error("unexpected error", e);
+            r = result(t, "NONE", Outcome.RETRYABLE_FAILURE, "unexpected error: " + e, Map.of());
+        }
+        log(t, r);
+        return r;
+    }
+
+    private ItemResult processOne(ObjectTask t, AtomicLong bytesCopied) {
+        if (t.problem() != null) {
+            return result(t, "REJECT_RECORD", Outcome.FAILED, "malformed record: " + t.problem(), Map.of());
+        }
+        if (LoopGuard.selfCaused(t.principal(), config.functionName())) {
+            return result(t, "IGNORE_EVENT", Outcome.SKIPPED, "event caused by this function's own write",
+                    Map.of("principal", t.principal()));
+        }
+        HeadResult head = s3.head(t.bucket(), t.key(), t.versionId());
+        Decision decision = policy.decide(head);
+        ObjectState before = head.state();
+        Map<String, Object> details = new LinkedHashMap<>();
+        if (before != null) {
+            details.put("versionId", before.versionId());
+            details.put("before", before.describeEncryption());
+            details.put("storageClass", before.storageClass());
+            details.put("size", before.size());
+        }
+        switch (decision.action()) {
+            case COMPLIANT:
+                return result(t, "NONE", Outcome.COMPLIANT, decision.reason(), details);
+            case SKIP:
+                return result(t, "SKIP", Outcome.SKIPPED, decision.reason(), details);
+            default:
+                break;
+        }
+        if (config.dryRun()) {
+            return result(t, decision.action().name(), Outcome.CHANGED, "dry run, would re-encrypt: "
+                    + decision.reason(), details);
+        }
+        if (decision.action() == Action.UPDATE_ENCRYPTION) {
+            try {
+                s3.updateEncryption(before, config.targetKeyArn(), config.bucketKeyEnabled());
+                details.put("method", "UpdateObjectEncryption");
+                return verified(t, before, Action.UPDATE_ENCRYPTION, before.versionId(), decision, details);
+            } catch (S3Failure f) {
+                Decision fallback = policy.afterUpdateRejected(before, f.kind(), f.getMessage());
+                if (fallback == null) {
+                    return failed(t, f, details);
+                }
+                decision = fallback;
+                if (decision.action() == Action.SKIP) {
+                    return result(t, "SKIP", Outcome.SKIPPED, decision.reason(), details);
+                }
+            }
+        }
+        return copy(t, before, decision, details, bytesCopied);
+    }
+
+    private ItemResult copy(ObjectTask t, ObjectState before, Decision decision, Map<String, Object> details,
+                            AtomicLong bytesCopied) {
+        if (t.versionId() != null) {
+            HeadResult current = s3.head(t.bucket(), t.key(), null);
+            String currentVersion = current.state() == null ? null : current.state().versionId();
+            if (!ObjectEncryptionPolicy.copyAllowed(before.versionId(), currentVersion)) {
+                return result(t, "SKIP", Outcome.SKIPPED, "version " + before.versionId() + " is no longer current: "
+                        + "a copy would bring its old content back over a newer write", details);
+            }
+        }
+        String newVersion;
+        try {
+            if (decision.action() == Action.MULTIPART_COPY) {
+                long partSize = Math.max(config.partSizeBytes(), (before.size() + 9_999) / 10_000);
+                newVersion = s3.multipartCopy(before, config.targetKeyArn(), config.bucketKeyEnabled(), partSize);
+                details.put("method", "UploadPartCopy");
+            } else {
+                newVersion = s3.copyInPlace(before, config.targetKeyArn(), config.bucketKeyEnabled());
+                details.put("method", "CopyObject");
+            }
+        } catch (S3Failure f) {
+            if (f.kind() == S3Failure.Kind.PRECONDITION_FAILED) {
+                return result(t, decision.action().name(), Outcome.SKIPPED, "changed since event: the object was "
+                        + "overwritten after it was read; the newer write is left as it is", details);
+            }
+            return failed(t, f, details);
+        }
+        bytesCopied.addAndGet(before.size());
+        details.put("bytesCopied", before.size());
+        if (newVersion != null) {
+            details.put("newVersionId", newVersion);
+        }
+        return verified(t, before, decision.action(), newVersion, decision, details);
+    }
+
+    private ItemResult verified(ObjectTask t, ObjectState before, Action method, String versionToCheck,
+                                Decision decision, Map<String, Object> details) {
+        if (!config.verifyAfterWrite()) {
+            return result(t, method.name(), Outcome.CHANGED, decision.reason(), details);
+        }
+        HeadResult after = s3.head(before.bucket(), before.key(), versionToCheck);
+        if (after.state() != null) {
+            details.put("after", after.state().describeEncryption());
+        }
+        List<String> differences = WriteVerification.differences(before, after, method, config.targetKeyArn(),
+                config.bucketKeyEnabled());
+        if (!differences.isEmpty()) {
+            details.put("differences", differences);
+            return result(t, method.name(), Outcome.CRITICAL, "verification after the write found differences: "
+                    + String.join("; ", differences), details);
+        }
+        return result(t, method.name(), Outcome.CHANGED, decision.reason() + "; verified", details);
+    }
+
+    private static ItemResult failed(ObjectTask t, S3Failure f, Map<String, Object> details) {
+        Map<String, Object> d = new LinkedHashMap<>(details);
+        d.put("failure", f.kind().name());
+        return switch (f.kind()) {
+            case RETRYABLE -> result(t, "NONE", Outcome.RETRYABLE_FAILURE, f.getMessage(), d);
+            case NOT_FOUND -> result(t, "SKIP", Outcome.SKIPPED, "object no longer exists: " + f.getMessage(), d);
+            case PRECONDITION_FAILED -> result(t, "SKIP", Outcome.SKIPPED, "changed since event: " + f.getMessage(), d);
+            default -> result(t, "NONE", Outcome.FAILED, f.getMessage(), d);
+        };
+    }
+
+    private static ItemResult result(ObjectTask t, String action, Outcome outcome, String reason,
+                                     Map<String, Object> details) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("source", t.id());
+        if (t.bucket() != null) {
+            d.put("bucket", t.bucket());
+            d.put("key", t.key());
+        }
+        details.forEach((k, v) -> {
+            if (v != null) {
+                d.put(k, v);
+            }
+        });
+        return new ItemResult(t.resource(), action, outcome, reason, d);
+    }
+
+    private static void log(ObjectTask t, ItemResult r) {
+        Map<String, Object> fields = new LinkedHashMap<>(r.details());
+        fields.put("outcome", r.outcome().name());
+        fields.put("action", r.action());
+        if (r.outcome() == Outcome.CRITICAL || r.outcome() == Outcome.FAILED
+                || r.outcome() == Outcome.RETRYABLE_FAILURE) {
+            LOG.error("{} {}: {}", t.resource(), r.outcome(), r.reason(), StructuredArguments.entries(fields));
+        } else {
+            LOG.info("{} {}: {}", t.resource(), r.outcome(), r.reason(), StructuredArguments.entries(fields));
+        }
+    }
+
+    private void metrics(List<ItemResult> results, long bytesCopied) {
+        long changed = results.stream().filter(r -> r.outcome() == Outcome.CHANGED).count();
+        Metrics metrics = Invocation.metrics();
+        metrics.addMetric(config.dryRun() ? "ObjectsWouldReencrypt" : "ObjectsReencrypted", changed, MetricUnit.COUNT);
+        metrics.addMetric("ObjectsCompliant", count(results, Outcome.COMPLIANT), MetricUnit.COUNT);
+        metrics.addMetric("ObjectsSkipped", count(results, Outcome.SKIPPED), MetricUnit.COUNT);
+        metrics.addMetric("ObjectsFailed", count(results, Outcome.FAILED) + count(results, Outcome.RETRYABLE_FAILURE),
+                MetricUnit.COUNT);
+        metrics.addMetric("ObjectsCritical", count(results, Outcome.CRITICAL), MetricUnit.COUNT);
+        metrics.addMetric("BytesCopied", bytesCopied, MetricUnit.BYTES);
+    }
+
+    private static long count(List<ItemResult> results, Outcome outcome) {
+        return results.stream().filter(r -> r.outcome() == outcome).count();
+    }
+}
