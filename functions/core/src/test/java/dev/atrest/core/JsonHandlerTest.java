@@ -89,6 +89,15 @@ class JsonHandlerTest {
     }
 
     @Test
+    void bytesThatAreNoTextFailAsMalformed() {
+        // Looks like UTF-32 to Jackson's encoding detection, with a code point above U+10FFFF.
+        byte[] bytes = {0x00, 0x00, 0x00, 0x7b, 0x7f, 0x7f, 0x7f, 0x7f};
+        assertThatThrownBy(() -> new CountingHandler().handleRequest(new ByteArrayInputStream(bytes),
+                        new ByteArrayOutputStream(), null))
+                .isInstanceOf(MalformedEventException.class);
+    }
+
+    @Test
     void summaryCountsOutcomesAndFlagsRetryableFailures() {
         RunSummary summary = new RunSummary("f", "t", false)
                 .add(ItemResult.of("a", "X", Outcome.CHANGED, null))

@@ -43,12 +43,13 @@ public final class S3ReencryptHandler extends JsonHandler {
     @Override
     protected Object handle(JsonNode event, Context context) {
         Trigger trigger = EventParser.parse(event);
+        // Created before the work so its duration covers it.
+        RunSummary summary = new RunSummary(FUNCTION, trigger.kind().label(), service.config().dryRun());
         List<ItemResult> items = service.process(trigger.tasks());
         if (trigger.kind() == Trigger.Kind.BATCH_OPERATIONS) {
             // Batch Operations reads per-task result codes: retryable tasks are retried by the job, not by Lambda.
             return BatchResults.response(trigger, items);
         }
-        RunSummary summary = new RunSummary(FUNCTION, trigger.kind().label(), service.config().dryRun());
         items.forEach(summary::add);
         summary.finish();
         if (summary.hasRetryableFailures()) {
