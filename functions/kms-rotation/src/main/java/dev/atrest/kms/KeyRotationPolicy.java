@@ -27,7 +27,16 @@ public final class KeyRotationPolicy {
         if ("AWS".equals(key.keyManager())) {
             return RotationDecision.of(Action.NOT_APPLICABLE, "AWS managed key: AWS rotates it every year");
         }
-        String spec = key.keySpec() == null ? "SYMMETRIC_DEFAULT" : key.keySpec();
+        // Allow-lists from here on: a value this code does not know (a new KMS enum value, a field missing from the
+        // response) never leads to a write.
+        if (!"CUSTOMER".equals(key.keyManager())) {
+            return RotationDecision.of(Action.NOT_APPLICABLE, "key manager '" + key.keyManager()
+                    + "' is not CUSTOMER: not changed");
+        }
+        if (key.keySpec() == null) {
+            return RotationDecision.of(Action.NOT_APPLICABLE, "DescribeKey reported no key spec: not changed");
+        }
+        String spec = key.keySpec();
         if (spec.startsWith("HMAC_") || "GENERATE_VERIFY_MAC".equals(key.keyUsage())) {
             return RotationDecision.of(Action.NOT_APPLICABLE,
                     "HMAC key (" + spec + "): automatic rotation is not supported; rotate by creating a new key");
@@ -54,6 +63,10 @@ public final class KeyRotationPolicy {
         if ("REPLICA".equals(key.multiRegionKeyType())) {
             return RotationDecision.of(Action.FOLLOW_PRIMARY, "multi-Region replica: rotation is set on its primary "
                     + key.primaryArn());
+        }
+        if (key.multiRegionKeyType() != null && !"PRIMARY".equals(key.multiRegionKeyType())) {
+            return RotationDecision.of(Action.NOT_APPLICABLE, "unknown multi-Region key type '"
+                    + key.multiRegionKeyType() + "': not changed");
         }
         if (!"Enabled".equals(key.keyState())) {
             return RotationDecision.of(Action.NOT_IN_SERVICE, "key is " + key.keyState()

@@ -65,6 +65,32 @@ public final class KeyRotationService {
         return summary.finish();
     }
 
+    String homeRegion() {
+        return homeRegion;
+    }
+
+    /** The summary of a trigger that is not acted on at all (see {@link EventScope}): one skipped item, no AWS call. */
+    RunSummary skip(Trigger trigger, String reason) {
+        RunSummary summary;
+        ItemResult item;
+        switch (trigger) {
+            case Trigger.Sweep sweep -> {
+                summary = new RunSummary(FUNCTION, "schedule:" + sweep.source(), config.dryRun());
+                item = new ItemResult("(sweep)", "IGNORE_EVENT", Outcome.SKIPPED, reason, Map.of());
+            }
+            case Trigger.KeyEvent event -> {
+                KeyApiCall call = event.call();
+                summary = new RunSummary(FUNCTION, "cloudtrail:" + call.eventName(), config.dryRun());
+                item = new ItemResult(call.keyRef() == null ? "(none)" : call.keyRef(), "IGNORE_EVENT",
+                        Outcome.SKIPPED, reason, eventDetails(call));
+            }
+        }
+        LOG.warn("event not acted on: {}", reason);
+        summary.add(item);
+        recordMetrics(summary);
+        return summary.finish();
+    }
+
     private RunSummary onEvent(KeyApiCall call) {
         RunSummary summary = new RunSummary(FUNCTION, "cloudtrail:" + call.eventName(), config.dryRun());
         Optional<String> skip = ApiCallTriage.skipReason(call, config);

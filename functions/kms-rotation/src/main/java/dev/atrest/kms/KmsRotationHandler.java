@@ -9,6 +9,7 @@ import dev.atrest.core.lambda.JsonHandler;
 import dev.atrest.core.summary.ItemResult.Outcome;
 import dev.atrest.core.summary.RunSummary;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +51,11 @@ public final class KmsRotationHandler extends JsonHandler {
     @Override
     protected Object handle(JsonNode event, Context context) {
         Trigger trigger = TriggerParser.parse(event);
+        String ownAccount = context == null ? null : EventScope.accountOfFunctionArn(context.getInvokedFunctionArn());
+        Optional<String> foreign = EventScope.outOfScope(event, trigger, ownAccount, service.homeRegion());
+        if (foreign.isPresent()) {
+            return service.skip(trigger, foreign.get());
+        }
         RunSummary summary = service.run(trigger,
                 () -> context == null || context.getRemainingTimeInMillis() > TIME_MARGIN_MILLIS);
         if (summary.hasRetryableFailures()) {

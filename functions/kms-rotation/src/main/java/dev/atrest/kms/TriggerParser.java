@@ -13,6 +13,7 @@ public final class TriggerParser {
     static final String CLOUDTRAIL_DETAIL_TYPE = "AWS API Call via CloudTrail";
     static final String SCHEDULED_DETAIL_TYPE = "Scheduled Event";
     static final String SWEEP_TASK = "rotation-sweep";
+    static final String KMS_EVENT_SOURCE = "kms.amazonaws.com";
     /** EventBridge rules (aws.events), EventBridge Scheduler (aws.scheduler) and the template's own schedule input. */
     static final Set<String> SCHEDULE_SOURCES = Set.of("aws.events", "aws.scheduler", "atrest.scheduler");
 
@@ -22,21 +23,24 @@ public final class TriggerParser {
         if (event == null || !event.isObject()) {
             throw new MalformedEventException("event is not a JSON object");
         }
-        String detailType = Caller.text(event, "detail-type");
-        String source = Caller.text(event, "source");
-        if (SCHEDULED_DETAIL_TYPE.equals(detailType) && SCHEDULE_SOURCES.contains(source)) {
-            String task = Caller.text(event.path("detail"), "task");
+        String detailType = string(event, "detail-type");
+        String source = string(event, "source");
+        // Set.of(...).contains(null) throws NullPointerException: a scheduled event without a source is checked first.
+        if (SCHEDULED_DETAIL_TYPE.equals(detailType) && source != null && SCHEDULE_SOURCES.contains(source)) {
+            JsonNode detail = object(event, "detail");
+            String task = detail == null ? null : string(detail, "task");
             if (task != null && !SWEEP_TASK.equals(task)) {
-                throw new MalformedEventException("scheduled event asks for task '" + task + "'; this function only runs '"
-                        + SWEEP_TASK + "'");
+                throw new MalformedEventException("scheduled event asks for task '" + abbreviate(task)
+                        + "'; this function only runs '" + SWEEP_TASK + "'");
             }
             return new Trigger.Sweep(source);
         }
         if (CLOUDTRAIL_DETAIL_TYPE.equals(detailType) && "aws.kms".equals(source)) {
             return new Trigger.KeyEvent(parseCall(event));
         }
-        throw new MalformedEventException("unsupported event: source '" + source + "', detail-type '" + detailType
-                + "' (expected aws.kms '" + CLOUDTRAIL_DETAIL_TYPE + "' or a '" + SCHEDULED_DETAIL_TYPE + "')");
+        throw new MalformedEventException("unsupported event: source '" + abbreviate(source) + "', detail-type '"
+                + abbreviate(detailType) + "' (expected aws.kms '" + CLOUDTRAIL_DETAIL_TYPE + "' or a '"
+                + SCHEDULED_DETAIL_TYPE + "')");
     }
 
     private static KeyApiCall parseCall(JsonNode event) {
@@ -44,18 +48,26 @@ public final class TriggerParser {
         if (detail == null || !detail.isObject()) {
             throw new MalformedEventException("CloudTrail event has no detail record");
         }
-        String eventName = Caller.text(detail, "eventName");
+        String eventSource = string(detail, "eventSource");
+        if (eventSource != null && !KMS_EVENT_SOURCE.equals(eventSource)) {
+            throw new MalformedEventException("aws.kms event records a call to '" + abbreviate(eventSource)
+                    + "', not " + KMS_EVENT_SOURCE);
+        }
+        String eventName = abbreviate(string(detail, "eventName"));
         if (eventName == null) {
             throw new MalformedEventException("CloudTrail record has no eventName");
         }
-        String region = Caller.text(detail, "awsRegion");
+        String region = string(detail, "awsRegion");
         if (region == null) {
-            region = Caller.text(event, "region");
+            region = string(event, "region");
         }
         if (region == null || !ConfigLoader.REGION.matcher(region).matches()) {
-            throw new MalformedEventException("CloudTrail record has no valid awsRegion: '" + region + "'");
+            throw new MalformedEventException("CloudTrail record has no valid awsRegion: '" + abbreviate(region) + "'");
         }
-        String errorCode = Caller.text(detail, "errorCode");
+        // Any errorCode at all (even an empty or odd one) means the call did not succeed: never act on a doubt.
+        JsonNode errorNode = detail.get("errorCode");
+        String errorCode = errorNode == null || errorNode.isNull() ? null
+                : errorNode.isTextual() ? abbreviate(errorNode.asText()) : abbreviate(errorNode.toString());
         String keyRef = keyRef(eventName, detail);
         if (errorCode == null) {
             if (keyRef == null) {
@@ -66,8 +78,11 @@ public final class TriggerParser {
                 throw new MalformedEventException(eventName + " record names an invalid KMS key: '"
                         + abbreviate(keyRef) + "'");
             }
+        } else if (keyRef != null && !ConfigLoader.KMS_KEY_REFERENCE.matcher(keyRef).matches()) {
+            keyRef = abbreviate(keyRef); // only shown in the summary of the ignored call
         }
-        JsonNode period = detail.path("requestParameters").get("rotationPeriodInDays");
+        JsonNode request = object(detail, "requestParameters");
+        JsonNode period = request == null ? null : request.get("rotationPeriodInDays");
         Integer requestedPeriod = null;
         if (period != null && !period.isNull()) {
             if (period.isIntegralNumber() && period.canConvertToInt()) {
@@ -75,11 +90,18 @@ public final class TriggerParser {
             } else if (period.isTextual()) {
                 requestedPeriod = parseInt(period.asText());
             } else {
-                throw new MalformedEventException("rotationPeriodInDays is not an integer: " + period);
+                throw new MalformedEventException("rotationPeriodInDays is not an integer: "
+                        + abbreviate(period.toString()));
+            }
+            if (errorCode == null
+                    && (requestedPeriod < RotationConfig.MIN_PERIOD || requestedPeriod > RotationConfig.MAX_PERIOD)) {
+                throw new MalformedEventException("rotationPeriodInDays " + requestedPeriod + " is outside KMS's "
+                        + RotationConfig.MIN_PERIOD + ".." + RotationConfig.MAX_PERIOD + ": no successful call sets it");
             }
         }
-        return new KeyApiCall(eventName, Caller.text(detail, "eventID"), Caller.text(detail, "eventTime"), region,
-                keyRef, requestedPeriod, errorCode, Caller.text(detail, "errorMessage"),
+        return new KeyApiCall(eventName, abbreviate(Caller.text(detail, "eventID")),
+                abbreviate(Caller.text(detail, "eventTime")), region, keyRef, requestedPeriod, errorCode,
+                abbreviate(Caller.text(detail, "errorMessage")),
                 Caller.from(detail.get("userIdentity")));
     }
 
@@ -87,22 +109,57 @@ public final class TriggerParser {
     private static String keyRef(String eventName, JsonNode detail) {
         String ref = null;
         if ("CreateKey".equals(eventName)) {
-            JsonNode meta = detail.path("responseElements").path("keyMetadata");
-            ref = Caller.text(meta, "arn");
-            if (ref == null) {
-                ref = Caller.text(meta, "keyId");
+            JsonNode response = object(detail, "responseElements");
+            JsonNode meta = response == null ? null : object(response, "keyMetadata");
+            if (meta != null) {
+                ref = string(meta, "arn");
+                if (ref == null) {
+                    ref = string(meta, "keyId");
+                }
             }
         } else {
-            ref = Caller.text(detail.path("requestParameters"), "keyId");
+            JsonNode request = object(detail, "requestParameters");
+            ref = request == null ? null : string(request, "keyId");
         }
-        if (ref == null) {
-            for (JsonNode resource : detail.path("resources")) {
-                if ("AWS::KMS::Key".equals(Caller.text(resource, "type")) && Caller.text(resource, "ARN") != null) {
-                    return Caller.text(resource, "ARN");
+        JsonNode resources = detail.get("resources");
+        if (ref == null && resources != null && resources.isArray()) {
+            for (JsonNode resource : resources) {
+                if (resource.isObject() && "AWS::KMS::Key".equals(string(resource, "type"))
+                        && string(resource, "ARN") != null) {
+                    return string(resource, "ARN");
                 }
             }
         }
         return ref;
+    }
+
+    /**
+     * A field the decision depends on: absent, null or blank gives null; a string gives it; any other JSON type is
+     * malformed (a number or object where CloudTrail writes a string is never coerced into a key or a region).
+     */
+    static String string(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new MalformedEventException("field '" + field + "' is a " + value.getNodeType().name().toLowerCase(
+                    java.util.Locale.ROOT) + ", not a string");
+        }
+        return value.asText().isBlank() ? null : value.asText();
+    }
+
+    /** An object field: absent or null gives null; any other type than an object is malformed. */
+    static JsonNode object(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isObject()) {
+            throw new MalformedEventException("field '" + field + "' is a " + value.getNodeType().name().toLowerCase(
+                    java.util.Locale.ROOT) + ", not an object");
+        }
+        return value;
     }
 
     private static Integer parseInt(String text) {
@@ -113,7 +170,27 @@ public final class TriggerParser {
         }
     }
 
-    private static String abbreviate(String value) {
-        return value.length() <= 120 ? value : value.substring(0, 117) + "...";
+    /**
+     * Echoes untrusted text in a message: at most 120 characters (never cutting a surrogate pair), control and
+     * format characters and lone surrogates escaped (backslash, u, four hex digits).
+     */
+    static String abbreviate(String value) {
+        if (value == null) {
+            return null;
+        }
+        String cut = value;
+        if (value.length() > 120) {
+            cut = value.substring(0, Character.isHighSurrogate(value.charAt(116)) ? 116 : 117) + "...";
+        }
+        StringBuilder out = new StringBuilder(cut.length());
+        cut.codePoints().forEach(c -> {
+            int type = Character.getType(c);
+            if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.SURROGATE) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 }

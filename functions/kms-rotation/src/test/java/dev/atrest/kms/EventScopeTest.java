@@ -1,0 +1,76 @@
+package dev.atrest.kms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Issue 7: which events are this function's (account and region), decided from the event alone. */
+class EventScopeTest {
+    static final String OWN = "123456789012";
+    static final String KEY = "arn:aws:kms:us-east-1:123456789012:key/" + SampleEvents.SAMPLE_KEY;
+
+    static JsonNode event(String account, String region, String recipient, String awsRegion, String keyId) {
+        ObjectNode event = (ObjectNode) SampleEvents.json(SampleEvents.text("cloudtrail-disable-key-rotation.json"));
+        ObjectNode detail = (ObjectNode) event.get("detail");
+        set(event, "account", account);
+        set(event, "region", region);
+        set(detail, "recipientAccountId", recipient);
+        set(detail, "awsRegion", awsRegion);
+        ((ObjectNode) detail.get("requestParameters")).put("keyId", keyId);
+        return event;
+    }
+
+    static void set(ObjectNode node, String field, String value) {
+        if (value == null || value.isEmpty()) {
+            node.remove(field);
+        } else {
+            node.put(field, value);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+        "all ours                       |123456789012|123456789012|us-east-1|123456789012|us-east-1|KEY        |-",
+        "no envelope, bare key id       |123456789012|            |         |            |us-east-1|k1         |-",
+        "own account unknown, consistent|-           |123456789012|us-east-1|123456789012|us-east-1|KEY        |-",
+        "envelope account               |123456789012|999999999999|us-east-1|123456789012|us-east-1|KEY        |another account",
+        "recipient account              |123456789012|123456789012|us-east-1|999999999999|us-east-1|KEY        |another account",
+        "key ARN account                |123456789012|123456789012|us-east-1|123456789012|us-east-1|OTHER_ACCT |another account",
+        "own account unknown, mixed     |-           |123456789012|us-east-1|999999999999|us-east-1|KEY        |another account",
+        "envelope region                |123456789012|123456789012|eu-west-1|123456789012|us-east-1|KEY        |another region",
+        "record region                  |123456789012|123456789012|us-east-1|123456789012|eu-west-1|k1         |another region",
+        "key ARN region                 |123456789012|123456789012|us-east-1|123456789012|us-east-1|OTHER_REGION|another region",
+    })
+    void decidesFromTheEventAlone(String row, String own, String account, String region, String recipient,
+                                  String awsRegion, String key, String reason) {
+        String keyId = switch (key.strip()) {
+            case "KEY" -> KEY;
+            case "OTHER_ACCT" -> KEY.replace(OWN, "999999999999");
+            case "OTHER_REGION" -> KEY.replace("us-east-1", "eu-west-1");
+            default -> key.strip();
+        };
+        JsonNode event = event(account, region, recipient, awsRegion, keyId);
+        Optional<String> out = EventScope.outOfScope(event, TriggerParser.parse(event), own, "us-east-1");
+        if (reason == null) {
+            assertThat(out).as(row).isEmpty();
+        } else {
+            assertThat(out).as(row).hasValueSatisfying(r -> assertThat(r).contains(reason).contains("not acted on"));
+        }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(nullValues = "-", value = {
+        "arn:aws:lambda:us-east-1:123456789012:function:KmsRotationFunction, 123456789012",
+        "arn:aws:lambda:us-east-1:123456789012:function:KmsRotationFunction:live, 123456789012",
+        "arn:aws:lambda:us-east-1:12345:function:f, -",
+        "not an arn, -",
+        "-, -",
+    })
+    void readsTheAccountOfTheFunctionArn(String arn, String account) {
+        assertThat(EventScope.accountOfFunctionArn(arn)).isEqualTo(account);
+    }
+}
