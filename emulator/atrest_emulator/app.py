@@ -2,6 +2,7 @@
 operation), lets atrest's extensions answer the operations moto gets wrong, and records each request."""
 import io
 import json
+import socket
 import re
 import threading
 import time
@@ -9,7 +10,7 @@ import time
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.wrappers import Request, Response
 
-from . import extensions
+from . import extensions, faults
 from .classify import classify
 
 _CREDENTIAL = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -62,7 +63,14 @@ class EmulatorApp:
             status_holder["status"] = int(status.split(" ", 1)[0])
             return start_response(status, headers, exc_info)
 
-        response = extensions.dispatch(call, request, body, region)
+        try:
+            response = extensions.dispatch(call, request, body, region)
+        except faults.DroppedConnection:
+            _drop(environ)
+            self.log.add({"service": service, "operation": call.operation, "method": environ.get("REQUEST_METHOD"),
+                          "path": path, "query": environ.get("QUERY_STRING", ""), "region": region,
+                          "status": None, "extension": True, "dropped": True, "ms": 0})
+            return []
         if response is not None:
             result = response(environ, recording_start_response)
         else:
@@ -96,6 +104,17 @@ class EmulatorApp:
             handled = extensions.admin(path, method, body)
             resp = handled if handled is not None else Response("unknown admin path", status=404)
         return resp(environ, start_response)
+
+
+def _drop(environ):
+    """Closes the client socket under the WSGI server (werkzeug's dev server exposes it)."""
+    sock = environ.get("werkzeug.socket")
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        sock.close()
 
 
 def _read_body(environ):

@@ -8,6 +8,7 @@ Admin API:
         service/operation/region default to "*" (any). count: answer the next N matching requests
         (-1 = all); rate: answer that fraction (with a seeded generator, so runs are repeatable).
         status 0 with delay_ms > 0 only adds latency and lets the request through.
+        "drop": true closes the connection without an answer (the client sees a reset or an empty reply).
   GET  /_atrest/faults  -> {"rules": [...], "injected": N, "matched": N}
   DELETE /_atrest/faults (and /moto-api/reset) clears rules and counters.
 """
@@ -65,6 +66,10 @@ def before(call, request, body, region):
         with _lock:
             _stats["delayed"] += 1
         time.sleep(delay / 1000.0)
+    if chosen.get("drop"):
+        with _lock:
+            _stats["injected"] += 1
+        raise DroppedConnection()
     status = int(chosen.get("status", 0))
     if status == 0:
         return None
@@ -72,6 +77,10 @@ def before(call, request, body, region):
         _stats["injected"] += 1
     return error_response(call.service, request, status, chosen.get("code", "InternalError"),
                           chosen.get("message", "injected fault"))
+
+
+class DroppedConnection(Exception):
+    """Raised to make the server close the client's connection without writing a response."""
 
 
 def error_response(service, request, status, code, message):

@@ -60,3 +60,20 @@ def test_reset_clears_rules(endpoint, client):
     _configure(endpoint, {"rules": [{"service": "kms", "count": -1, "status": 500, "code": "InternalFailure"}]})
     urllib.request.urlopen(urllib.request.Request(endpoint + "/moto-api/reset", method="POST"))
     assert client("kms").list_keys()["Keys"] == []
+
+
+def test_dropped_connection_is_retried_by_the_sdk(endpoint, client):
+    import boto3
+    from botocore.config import Config
+    _configure(endpoint, {"rules": [{"service": "kms", "operation": "ListKeys", "count": 1, "drop": True}]})
+    kms = boto3.client("kms", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="t",
+                       aws_secret_access_key="t", config=Config(retries={"total_max_attempts": 3, "mode": "standard"}))
+    assert kms.list_keys()["Keys"] == []  # the first attempt's connection was dropped, the retry succeeded
+    assert _stats(endpoint)["injected"] == 1
+
+
+def test_dropped_connection_without_retries_fails(endpoint, client):
+    from botocore.exceptions import ConnectionClosedError, EndpointConnectionError
+    _configure(endpoint, {"rules": [{"service": "kms", "operation": "ListKeys", "count": 1, "drop": True}]})
+    with pytest.raises((ConnectionClosedError, EndpointConnectionError, ConnectionError)):
+        client("kms").list_keys()
