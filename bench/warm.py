@@ -38,11 +38,11 @@ def count_during(endpoint, action, service):
     return dict(ops), sum(ops.values())
 
 
-def _event_file(tmp, name, mutate):
+def _event_file(tmp, name, mutate, out_name=None):
     with open(os.path.join(ROOT, "events", name)) as f:
         event = json.load(f)
     mutate(event)
-    path = os.path.join(tmp, name)
+    path = os.path.join(tmp, out_name or name)
     with open(path, "w") as f:
         json.dump(event, f)
     return path
@@ -80,9 +80,62 @@ def kms(endpoint, invoke):
     return out
 
 
+def s3(endpoint, invoke):
+    """One object per path, each through the S3 notification sample rewritten to name it."""
+    out = {}
+    bucket = "atrest-demo-bucket"
+    with tempfile.TemporaryDirectory() as tmp:
+        def run_path(name, key, body_kwargs, env, principal="AWS:AROAEXAMPLEROLEID:alice"):
+            process.reset(endpoint)
+            kms_client, s3_client = _client(endpoint, "kms"), _client(endpoint, "s3")
+            target = kms_client.create_key()["KeyMetadata"]["Arn"]
+            s3_client.create_bucket(Bucket=bucket)
+            if body_kwargs.get("SSEKMSKeyId") == "TARGET":
+                body_kwargs = dict(body_kwargs, SSEKMSKeyId=target)
+            s3_client.put_object(Bucket=bucket, Key=key, Body=b"x" * 1024, **body_kwargs)
+
+            def mutate(event):
+                record = event["Records"][0]
+                record["s3"]["object"]["key"] = key
+                record["userIdentity"]["principalId"] = principal
+            path = _event_file(tmp, "s3-put.json", mutate, f"s3-{name}.json")
+            ops, total = count_during(endpoint, lambda: invoke("S3ReencryptFunction", path, endpoint, DRY_RUN="false",
+                                                               TARGET_KMS_KEY_ARN=target, **env), "s3")
+            out[name] = {"requests": total, "operations": ops}
+        run_path("compliant", "a.bin", {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": "TARGET",
+                                        "BucketKeyEnabled": True}, {})
+        run_path("sse_s3_update_object_encryption", "b.bin", {"ServerSideEncryption": "AES256"}, {})
+        run_path("sse_s3_update_no_verify", "b2.bin", {"ServerSideEncryption": "AES256"}, {"VERIFY_AFTER_WRITE": "false"})
+        run_path("copy_fallback", "c.bin", {"ServerSideEncryption": "AES256"}, {"REENCRYPT_METHOD": "copy"})
+        run_path("unencrypted_copy", "d.bin", {}, {})
+        run_path("self_caused_event", "e.bin", {"ServerSideEncryption": "AES256"}, {},
+                 principal="AWS:AROAEXAMPLEROLEID:S3ReencryptFunction")
+    return out
+
+
+def audit(endpoint, invoke):
+    process.reset(endpoint)
+    ec2, efs, s3_client = _client(endpoint, "ec2"), _client(endpoint, "efs"), _client(endpoint, "s3")
+    for i in range(20):
+        ec2.create_volume(AvailabilityZone=f"{REGION}a", Size=1, Encrypted=bool(i % 2))
+    for i in range(5):
+        efs.create_file_system(CreationToken=f"fs{i}", Encrypted=bool(i % 2))
+        s3_client.create_bucket(Bucket=f"bucket-{i}")
+    _client(endpoint, "securityhub").enable_security_hub()
+    sweep = os.path.join(ROOT, "events", "scheduled-event.json")
+    per_service = {}
+    clear_log(endpoint)
+    invoke("StorageAuditFunction", sweep, endpoint, SECURITY_HUB_ENABLED="true")
+    for e in requests_log(endpoint):
+        per_service.setdefault(e["service"], collections.Counter())[e["operation"]] += 1
+    return {"account": "20 volumes, 5 EFS, 5 buckets, 1 region, Security Hub on",
+            "requests": sum(sum(c.values()) for c in per_service.values()),
+            "by_service": {k: dict(v) for k, v in per_service.items()}}
+
+
 def measure(endpoint):
     from run import run_invoke
 
     def invoke(function, event, endpoint, **env):
         return run_invoke(function, event, endpoint, env=env)[1]
-    return {"kms": kms(endpoint, invoke)}
+    return {"s3_per_object": s3(endpoint, invoke), "kms": kms(endpoint, invoke), "audit_run": audit(endpoint, invoke)}
