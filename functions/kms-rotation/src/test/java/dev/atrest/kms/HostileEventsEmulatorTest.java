@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.json.Json;
 import dev.atrest.core.json.MalformedEventException;
+import dev.atrest.testing.TestContext;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
 import java.io.ByteArrayInputStream;
@@ -332,7 +333,7 @@ class HostileEventsEmulatorTest {
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         Throwable thrown = catchThrowable(() -> handler.handleRequest(new ByteArrayInputStream(body), out,
-                new LambdaContext()));
+                new TestContext("KmsRotationFunction")));
 
         switch (hostile.expect()) {
             case MALFORMED -> assertMalformed(thrown, hostile.says());

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.json.Json;
 import dev.atrest.core.json.MalformedEventException;
+import dev.atrest.testing.TestContext;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
 import java.io.ByteArrayInputStream;
@@ -59,10 +60,10 @@ class KmsRotationEmulatorTest {
     // ------------------------------------------------------------------ helpers
 
     static JsonNode invoke(KmsRotationHandler handler, String event) {
-        return invoke(handler, event, new LambdaContext());
+        return invoke(handler, event, new TestContext("KmsRotationFunction"));
     }
 
-    static JsonNode invoke(KmsRotationHandler handler, String event, LambdaContext context) {
+    static JsonNode invoke(KmsRotationHandler handler, String event, TestContext context) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
@@ -391,7 +392,7 @@ class KmsRotationEmulatorTest {
         KeyMetadata off = symmetricKey();
         emulator.clearRequests();
         JsonNode summary = invoke(new KmsRotationHandler(LIVE, clients), SampleEvents.text("scheduled-event.json"),
-                new LambdaContext(KmsRotationHandler.TIME_MARGIN_MILLIS - 1));
+                new TestContext("KmsRotationFunction", KmsRotationHandler.TIME_MARGIN_MILLIS - 1));
         assertThat(summary.path("items")).isEmpty();
         assertThat(summary.path("errors").get(0).asText()).contains("sweep stopped").contains(off.arn());
         assertThat(kmsOperations(emulator)).containsExactlyEntriesOf(Map.of("ListKeys", 1L));

@@ -1,29 +1,36 @@
-package dev.atrest.kms;
+package dev.atrest.testing;
 
 import com.amazonaws.services.lambda.runtime.ClientContext;
 import com.amazonaws.services.lambda.runtime.CognitoIdentity;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 
-/** A plain Lambda context for invoking the handler in tests (the runtime's own is not available here). */
-final class LambdaContext implements Context {
+/**
+ * A plain Lambda context for invoking handlers in tests (the runtime's own exists only inside the runtime): the
+ * function runs in account 123456789012, us-east-1, the emulator's defaults.
+ */
+public final class TestContext implements Context {
+    public static final String ACCOUNT = "123456789012";
+
+    private final String functionName;
     private final int remainingMillis;
 
-    LambdaContext() {
-        this(300_000);
+    public TestContext(String functionName) {
+        this(functionName, 300_000);
     }
 
-    LambdaContext(int remainingMillis) {
+    public TestContext(String functionName, int remainingMillis) {
+        this.functionName = functionName;
         this.remainingMillis = remainingMillis;
     }
 
     @Override public String getAwsRequestId() { return "test-request"; }
-    @Override public String getLogGroupName() { return "/aws/lambda/KmsRotationFunction"; }
+    @Override public String getLogGroupName() { return "/aws/lambda/" + functionName; }
     @Override public String getLogStreamName() { return "test"; }
-    @Override public String getFunctionName() { return "KmsRotationFunction"; }
+    @Override public String getFunctionName() { return functionName; }
     @Override public String getFunctionVersion() { return "$LATEST"; }
     @Override public String getInvokedFunctionArn() {
-        return "arn:aws:lambda:us-east-1:123456789012:function:KmsRotationFunction";
+        return "arn:aws:lambda:us-east-1:" + ACCOUNT + ":function:" + functionName;
     }
     @Override public CognitoIdentity getIdentity() { return null; }
     @Override public ClientContext getClientContext() { return null; }
@@ -32,7 +39,7 @@ final class LambdaContext implements Context {
     @Override public LambdaLogger getLogger() {
         return new LambdaLogger() {
             @Override public void log(String message) { System.out.print(message); }
-            @Override public void log(byte[] message) { System.out.print(new String(message)); }
+            @Override public void log(byte[] message) { System.out.print(new String(message, java.nio.charset.StandardCharsets.UTF_8)); }
         };
     }
 }
