@@ -1,0 +1,44 @@
+"""The Docker-free invoke's reading of template.yaml: the environment a function gets locally."""
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
+
+import invoke  # noqa: E402
+
+TEMPLATE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "template.yaml")
+
+
+def test_function_environment_is_globals_plus_its_own_with_parameter_defaults():
+    props, env = invoke.TemplateEnvironment(TEMPLATE, "eu-west-1", {}).function("S3ReencryptFunction")
+    assert props["Handler"] == "dev.atrest.s3.S3ReencryptHandler::handleRequest"
+    assert props["Runtime"] == "java21"
+    assert env["DRY_RUN"] == "true"  # the safe default
+    assert env["REENCRYPT_METHOD"] == "auto"
+    assert env["COMPLIANT_KMS_KEY_ARNS"] == ""  # an empty CommaDelimitedList joined
+    assert env["POWERTOOLS_SERVICE_NAME"] == "s3-reencrypt"
+    assert "TieredStopAtLevel=1" in env["JAVA_TOOL_OPTIONS"]
+
+
+def test_parameter_overrides_reach_the_environment():
+    overrides = {"DryRun": "false", "CompliantKmsKeyArns": "arn:aws:kms:eu-west-1:111122223333:key/a,"
+                                                           "arn:aws:kms:eu-west-1:111122223333:key/b"}
+    _, env = invoke.TemplateEnvironment(TEMPLATE, "eu-west-1", overrides).function("S3ReencryptFunction")
+    assert env["DRY_RUN"] == "false"
+    assert env["COMPLIANT_KMS_KEY_ARNS"].split(",") == ["arn:aws:kms:eu-west-1:111122223333:key/a",
+                                                        "arn:aws:kms:eu-west-1:111122223333:key/b"]
+
+
+def test_unknown_function_names_the_known_ones():
+    try:
+        invoke.TemplateEnvironment(TEMPLATE, "us-east-1", {}).function("NoSuchFunction")
+    except SystemExit as e:
+        assert "KmsRotationFunction" in str(e)
+    else:
+        raise AssertionError("expected SystemExit")
+
+
+def test_sub_resolves_pseudo_parameters():
+    tmpl = invoke.TemplateEnvironment(TEMPLATE, "ap-south-1", {})
+    assert tmpl.resolve({"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*"}) == \
+        "arn:aws:kms:ap-south-1:123456789012:key/*"
