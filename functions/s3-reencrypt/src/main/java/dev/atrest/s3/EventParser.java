@@ -15,7 +15,90 @@ import java.util.List;
 public final class EventParser {
     private EventParser() {}
 
+    /** S3 object keys are at most 1024 bytes of UTF-8. */
+    static final int MAX_KEY_BYTES = 1024;
+    /** Echoed event values are cut to this many characters. */
+    static final int MAX_ECHO = 120;
+
     public static Trigger parse(JsonNode event) {
+        return parse(event, null, null);
+    }
+
+    /**
+     * @param ownAccount the function's account (from the invoked function ARN); null when unknown
+     * @param homeRegion the function's region; null when unknown. A record for another account or region becomes a
+     *     task that is skipped with the reason, before any S3 call.
+     */
+    public static Trigger parse(JsonNode event, String ownAccount, String homeRegion) {
+        Trigger trigger = parseShape(event);
+        if (trigger.kind() == Trigger.Kind.S3_NOTIFICATION) {
+            List<ObjectTask> scoped = new ArrayList<>();
+            JsonNode records = event.get("Records");
+            for (int i = 0; i < trigger.tasks().size(); i++) {
+                ObjectTask t = trigger.tasks().get(i);
+                String region = t.problem() == null ? optionalText(records.get(i), "awsRegion") : null;
+                scoped.add(region != null && homeRegion != null && !homeRegion.equals(region)
+                        ? t.withOutOfScope("event for another region (awsRegion '" + abbreviate(region)
+                                + "'; this function works in " + homeRegion + "): not acted on")
+                        : t);
+            }
+            return new Trigger(trigger.kind(), trigger.invocationId(), trigger.schemaVersion(), scoped);
+        }
+        if (trigger.kind() == Trigger.Kind.EVENTBRIDGE) {
+            String account = optionalText(event, "account");
+            String region = optionalText(event, "region");
+            String reason = null;
+            if (account != null && ownAccount != null && !ownAccount.equals(account)) {
+                reason = "event for another account ('" + abbreviate(account) + "'; this function works in "
+                        + ownAccount + "): not acted on";
+            } else if (region != null && homeRegion != null && !homeRegion.equals(region)) {
+                reason = "event for another region ('" + abbreviate(region) + "'; this function works in "
+                        + homeRegion + "): not acted on";
+            }
+            if (reason != null) {
+                String why = reason;
+                return new Trigger(trigger.kind(), null, null, trigger.tasks().stream()
+                        .map(t -> t.problem() == null ? t.withOutOfScope(why) : t).toList());
+            }
+        }
+        return trigger;
+    }
+
+    /** The account of a Lambda function ARN ({@code arn:aws:lambda:region:account:function:name[:qualifier]}). */
+    static String accountOfFunctionArn(String functionArn) {
+        if (functionArn == null) {
+            return null;
+        }
+        String[] parts = functionArn.split(":");
+        return parts.length >= 7 && parts[4].matches("\\d{12}") ? parts[4] : null;
+    }
+
+    /**
+     * An untrusted value for a message: at most {@link #MAX_ECHO} characters, never a split surrogate pair, control
+     * and format characters and lone surrogates escaped as \\uXXXX.
+     */
+    static String abbreviate(String value) {
+        if (value == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < value.length() && out.length() < MAX_ECHO) {
+            int cp = value.codePointAt(i);
+            int type = Character.getType(cp);
+            if (Character.isISOControl(cp) || type == Character.FORMAT || type == Character.SURROGATE
+                    || type == Character.UNASSIGNED || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) {
+                out.append(String.format("\\u%04X", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+            i += Character.charCount(cp);
+        }
+        return i < value.length() ? out + "…(" + value.length() + " chars)" : out.toString();
+    }
+
+    private static Trigger parseShape(JsonNode event) {
         if (event == null || !event.isObject()) {
             throw new MalformedEventException("event is not a JSON object");
         }
@@ -52,11 +135,14 @@ public final class EventParser {
         }
         String source = optionalText(record, "eventSource");
         if (source != null && !"aws:s3".equals(source)) {
-            return ObjectTask.malformed(id, "eventSource is '" + source + "', not aws:s3");
+            return ObjectTask.malformed(id, "eventSource is '" + abbreviate(source) + "', not aws:s3");
+        }
+        if (wrongType(record, "eventSource") || wrongType(record, "eventName") || wrongType(record, "awsRegion")) {
+            return ObjectTask.malformed(id, "eventSource, eventName and awsRegion must be strings when present");
         }
         String eventName = optionalText(record, "eventName");
         if (eventName != null && !eventName.startsWith("ObjectCreated:")) {
-            return ObjectTask.malformed(id, "eventName '" + eventName + "' is not an ObjectCreated event");
+            return ObjectTask.malformed(id, "eventName '" + abbreviate(eventName) + "' is not an ObjectCreated event");
         }
         JsonNode s3 = record.path("s3");
         String bucket = requiredText(s3.path("bucket"), "name");
@@ -69,7 +155,12 @@ public final class EventParser {
             // Notification keys are form-encoded: '+' is a space, '%2B' a plus.
             key = URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            return ObjectTask.malformed(id, "s3.object.key '" + rawKey + "' is not URL-encoded: " + e.getMessage());
+            return ObjectTask.malformed(id, "s3.object.key '" + abbreviate(rawKey) + "' is not URL-encoded: "
+                    + abbreviate(e.getMessage()));
+        }
+        String keyProblem = keyProblem(key);
+        if (keyProblem != null) {
+            return ObjectTask.malformed(id, "s3.object.key " + keyProblem);
         }
         String principal = optionalText(record.path("userIdentity"), "principalId");
         return new ObjectTask(id, bucket, key, null, principal, null);
@@ -79,8 +170,11 @@ public final class EventParser {
         String detailType = optionalText(event, "detail-type");
         String source = optionalText(event, "source");
         if (!"Object Created".equals(detailType) || !"aws.s3".equals(source)) {
-            throw new MalformedEventException("EventBridge event '" + detailType + "' from '" + source
-                    + "' is not an S3 'Object Created' event");
+            throw new MalformedEventException("EventBridge event '" + abbreviate(detailType) + "' from '"
+                    + abbreviate(source) + "' is not an S3 'Object Created' event");
+        }
+        if (wrongType(event, "account") || wrongType(event, "region")) {
+            throw new MalformedEventException("account and region must be strings when present");
         }
         JsonNode detail = event.path("detail");
         if (!detail.isObject()) {
@@ -95,6 +189,11 @@ public final class EventParser {
             return new Trigger(Trigger.Kind.EVENTBRIDGE, null, null, List.of(ObjectTask.malformed(id,
                     "detail.bucket.name and detail.object.key must be non-empty strings")));
         }
+        String keyProblem = keyProblem(key);
+        if (keyProblem != null) {
+            return new Trigger(Trigger.Kind.EVENTBRIDGE, null, null, List.of(ObjectTask.malformed(id,
+                    "detail.object.key " + keyProblem)));
+        }
         // The requester is an account id or service principal, never our role: it cannot identify our own writes.
         return new Trigger(Trigger.Kind.EVENTBRIDGE, null, null, List.of(new ObjectTask(id, bucket, key, null, null,
                 null)));
@@ -103,7 +202,8 @@ public final class EventParser {
     private static Trigger batch(JsonNode event) {
         String schema = optionalText(event, "invocationSchemaVersion");
         if (!"2.0".equals(schema)) {
-            throw new MalformedEventException("invocationSchemaVersion '" + schema + "' is not supported: use 2.0");
+            throw new MalformedEventException("invocationSchemaVersion '" + abbreviate(schema)
+                    + "' is not supported: use 2.0");
         }
         String invocationId = requiredText(event, "invocationId");
         if (invocationId == null) {
@@ -132,7 +232,12 @@ public final class EventParser {
                 // Manifest keys arrive URL-encoded, as in the AWS examples (unquote_plus).
                 key = URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                out.add(ObjectTask.malformed(taskId, "s3Key '" + rawKey + "' is not URL-encoded"));
+                out.add(ObjectTask.malformed(taskId, "s3Key '" + abbreviate(rawKey) + "' is not URL-encoded"));
+                continue;
+            }
+            String keyProblem = keyProblem(key);
+            if (keyProblem != null) {
+                out.add(ObjectTask.malformed(taskId, "s3Key " + keyProblem));
                 continue;
             }
             JsonNode version = task.path("s3VersionId");
@@ -144,6 +249,20 @@ public final class EventParser {
             out.add(new ObjectTask(taskId, bucket, key, versionId, null, null));
         }
         return new Trigger(Trigger.Kind.BATCH_OPERATIONS, invocationId, schema, out);
+    }
+
+    /** Why a decoded key cannot name an S3 object, or null. */
+    private static String keyProblem(String key) {
+        int bytes = key.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_KEY_BYTES) {
+            return "is " + bytes + " bytes of UTF-8: S3 keys are at most " + MAX_KEY_BYTES;
+        }
+        return null;
+    }
+
+    private static boolean wrongType(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value != null && !value.isNull() && !value.isTextual();
     }
 
     /** A non-empty string field, or null when missing, null, empty or not a string. */

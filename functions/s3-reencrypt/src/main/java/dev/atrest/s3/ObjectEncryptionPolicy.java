@@ -100,7 +100,9 @@ public final class ObjectEncryptionPolicy {
      * apply to this object; everything else (access denied, precondition, throttling) is reported, not worked around.
      */
     public Decision afterUpdateRejected(ObjectState s, S3Failure.Kind failure, String message) {
-        if (failure == S3Failure.Kind.UNSUPPORTED && method == ReencryptMethod.AUTO) {
+        // Only objects the policy sends to UpdateObjectEncryption (SSE-S3, SSE-KMS) may fall back to a copy.
+        boolean updatable = s.encryption() == Encryption.SSE_S3 || s.encryption() == Encryption.SSE_KMS;
+        if (failure == S3Failure.Kind.UNSUPPORTED && method == ReencryptMethod.AUTO && updatable) {
             return copy(s, "UpdateObjectEncryption not supported here (" + message + ")");
         }
         return null;

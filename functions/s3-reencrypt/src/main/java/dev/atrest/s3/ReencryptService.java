@@ -119,6 +119,9 @@ public final class ReencryptService {
         if (t.problem() != null) {
             return result(t, "REJECT_RECORD", Outcome.FAILED, "malformed record: " + t.problem(), Map.of());
         }
+        if (t.outOfScope() != null) {
+            return result(t, "IGNORE_EVENT", Outcome.SKIPPED, t.outOfScope(), Map.of());
+        }
         if (LoopGuard.selfCaused(t.principal(), config.functionName())) {
             return result(t, "IGNORE_EVENT", Outcome.SKIPPED, "event caused by this function's own write",
                     Map.of("principal", t.principal()));
@@ -149,7 +152,7 @@ public final class ReencryptService {
             try {
                 s3.updateEncryption(before, config.targetKeyArn(), config.bucketKeyEnabled());
                 details.put("method", "UpdateObjectEncryption");
-                return verified(t, before, Action.UPDATE_ENCRYPTION, before.versionId(), decision, details);
+                return verified(t, before, Action.UPDATE_ENCRYPTION, before.versionId(), null, decision, details);
             } catch (S3Failure f) {
                 Decision fallback = policy.afterUpdateRejected(before, f.kind(), f.getMessage());
                 if (fallback == null) {
@@ -174,14 +177,14 @@ public final class ReencryptService {
                         + "a copy would bring its old content back over a newer write", details);
             }
         }
-        String newVersion;
+        S3Gateway.Written written;
         try {
             if (decision.action() == Action.MULTIPART_COPY) {
                 long partSize = Math.max(config.partSizeBytes(), (before.size() + 9_999) / 10_000);
-                newVersion = s3.multipartCopy(before, config.targetKeyArn(), config.bucketKeyEnabled(), partSize);
+                written = s3.multipartCopy(before, config.targetKeyArn(), config.bucketKeyEnabled(), partSize);
                 details.put("method", "UploadPartCopy");
             } else {
-                newVersion = s3.copyInPlace(before, config.targetKeyArn(), config.bucketKeyEnabled());
+                written = s3.copyInPlace(before, config.targetKeyArn(), config.bucketKeyEnabled());
                 details.put("method", "CopyObject");
             }
         } catch (S3Failure f) {
@@ -193,20 +196,38 @@ public final class ReencryptService {
         }
         bytesCopied.addAndGet(before.size());
         details.put("bytesCopied", before.size());
+        String newVersion = written.versionId();
         if (newVersion != null) {
             details.put("newVersionId", newVersion);
         }
-        return verified(t, before, decision.action(), newVersion, decision, details);
+        return verified(t, before, decision.action(), newVersion, written.etag(), decision, details);
     }
 
+    /**
+     * @param writtenEtag the ETag our copy returned (null after UpdateObjectEncryption): in an unversioned bucket a
+     *     different ETag at the verification means a newer write replaced our copy, which is kept and re-checked by
+     *     its own event
+     */
     private ItemResult verified(ObjectTask t, ObjectState before, Action method, String versionToCheck,
-                                Decision decision, Map<String, Object> details) {
+                                String writtenEtag, Decision decision, Map<String, Object> details) {
         if (!config.verifyAfterWrite()) {
             return result(t, method.name(), Outcome.CHANGED, decision.reason(), details);
         }
         HeadResult after = s3.head(before.bucket(), before.key(), versionToCheck);
         if (after.state() != null) {
             details.put("after", after.state().describeEncryption());
+        }
+        if (versionToCheck == null && writtenEtag != null && after.state() != null
+                && !writtenEtag.equals(after.state().etag())) {
+            return result(t, method.name(), Outcome.SKIPPED, "changed since event: a newer write replaced our copy "
+                    + "before the verification (ETag " + writtenEtag + " -> " + after.state().etag() + "); the newer "
+                    + "write is kept and its own event re-checks it", details);
+        }
+        if (overwrittenMeanwhile(before, after, method, versionToCheck)) {
+            return result(t, method.name(), Outcome.SKIPPED, "changed since event: the object was overwritten "
+                    + "between HeadObject and the verification (LastModified " + before.lastModified() + " -> "
+                    + after.state().lastModified() + "); UpdateObjectEncryption never changes content, the newer "
+                    + "write is kept and its own event re-checks it", details);
         }
         List<String> differences = WriteVerification.differences(before, after, method, config.targetKeyArn(),
                 config.bucketKeyEnabled());
@@ -216,6 +237,18 @@ public final class ReencryptService {
                     + String.join("; ", differences), details);
         }
         return result(t, method.name(), Outcome.CHANGED, decision.reason() + "; verified", details);
+    }
+
+    /**
+     * UpdateObjectEncryption takes no precondition, and in an unversioned bucket it names no version: a write made
+     * between our HeadObject and the verification shows as a different ETag with a later LastModified (the update
+     * itself keeps both). That is a newer write, not damage; an ETag change with the same LastModified stays CRITICAL.
+     */
+    static boolean overwrittenMeanwhile(ObjectState before, HeadResult after, Action method, String versionChecked) {
+        return method == Action.UPDATE_ENCRYPTION && versionChecked == null && after.state() != null
+                && before.lastModified() != null && after.state().lastModified() != null
+                && after.state().lastModified().isAfter(before.lastModified())
+                && !java.util.Objects.equals(before.etag(), after.state().etag());
     }
 
     private static ItemResult failed(ObjectTask t, S3Failure f, Map<String, Object> details) {

@@ -33,6 +33,9 @@ public class S3Gateway {
         this.s3 = s3;
     }
 
+    /** What a copy wrote: the new version id (null for unversioned buckets) and the ETag S3 returned for it. */
+    public record Written(String versionId, String etag) {}
+
     /** HeadObject of the named version (the current one when {@code versionId} is null). One request. */
     public HeadResult head(String bucket, String key, String versionId) {
         try {
@@ -100,9 +103,9 @@ public class S3Gateway {
      * replaced by older content. Metadata, system metadata, tags and the checksum algorithm are copied by S3
      * (COPY directives); the storage class and website redirect are not, so they are set again. One request.
      *
-     * @return the new version id, or null for unversioned buckets
+     * @return the new version id (null for unversioned buckets) and ETag
      */
-    public String copyInPlace(ObjectState s, String keyArn, boolean bucketKey) {
+    public Written copyInPlace(ObjectState s, String keyArn, boolean bucketKey) {
         try {
             CopyObjectResponse r = s3.copyObject(b -> b.sourceBucket(s.bucket()).sourceKey(s.key())
                     .destinationBucket(s.bucket()).destinationKey(s.key())
@@ -114,7 +117,8 @@ public class S3Gateway {
                     .serverSideEncryption(ServerSideEncryption.AWS_KMS)
                     .ssekmsKeyId(keyArn)
                     .bucketKeyEnabled(bucketKey));
-            return versionOrNull(r.versionId());
+            return new Written(versionOrNull(r.versionId()),
+                    r.copyObjectResult() == null ? null : r.copyObjectResult().eTag());
         } catch (SdkException e) {
             throw failure("CopyObject", e);
         }
@@ -127,9 +131,9 @@ public class S3Gateway {
      * object has any), storage class, website redirect and a whole-object CRC checksum are set explicitly. The
      * upload is aborted on any failure.
      *
-     * @return the new version id (null for unversioned buckets)
+     * @return the new version id (null for unversioned buckets) and ETag
      */
-    public String multipartCopy(ObjectState s, String keyArn, boolean bucketKey, long partSize) {
+    public Written multipartCopy(ObjectState s, String keyArn, boolean bucketKey, long partSize) {
         String tagging = s.tagCount() > 0 ? tagging(s) : null;
         // A whole-object CRC is kept, and S3 checks the assembled copy against the value read before copying.
         boolean fullObjectCrc = s.fullObjectCrc();
@@ -192,8 +196,8 @@ public class S3Gateway {
                     default -> complete.checksumCRC64NVME(s.checksumValue());
                 }
             }
-            String version = s3.completeMultipartUpload(complete.build()).versionId();
-            return versionOrNull(version);
+            var completed = s3.completeMultipartUpload(complete.build());
+            return new Written(versionOrNull(completed.versionId()), completed.eTag());
         } catch (SdkException e) {
             abort(s, uploadId);
             throw failure(operation, e);
@@ -214,13 +218,33 @@ public class S3Gateway {
         }
     }
 
+    /** Attempts at AbortMultipartUpload, each with the SDK's own retries: a failed copy must not leave parts. */
+    static final int ABORT_ATTEMPTS = 4;
+
     private void abort(ObjectState s, String uploadId) {
-        try {
-            s3.abortMultipartUpload(b -> b.bucket(s.bucket()).key(s.key()).uploadId(uploadId));
-        } catch (SdkException e) {
-            // The abort is best effort: a lifecycle rule for incomplete uploads is the backstop. The original
-            // failure is the one reported.
+        for (int attempt = 1; attempt <= ABORT_ATTEMPTS; attempt++) {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(s.bucket()).key(s.key()).uploadId(uploadId));
+                return;
+            } catch (S3Exception e) {
+                if (e.statusCode() == 404) {
+                    return; // NoSuchUpload: already gone
+                }
+                if (e.statusCode() < 500 && e.statusCode() != 429 && !e.isThrottlingException()) {
+                    break; // access denied and the like: another attempt will not help
+                }
+            } catch (SdkException e) {
+                // network: try again
+            }
+            try {
+                Thread.sleep(100L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
+        // Best effort beyond this: a lifecycle rule for incomplete uploads is the backstop. The original failure is
+        // the one reported.
     }
 
     /** Unversioned buckets answer "null" (or nothing): either way there is no version to name. */

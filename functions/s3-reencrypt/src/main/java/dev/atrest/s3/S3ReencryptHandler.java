@@ -24,6 +24,7 @@ public final class S3ReencryptHandler extends JsonHandler {
     static final String FUNCTION = "S3ReencryptFunction";
 
     private final ReencryptService service;
+    private final String homeRegion;
 
     /** Lambda's constructor: the init. Invalid configuration fails here, naming the variable. */
     public S3ReencryptHandler() {
@@ -36,13 +37,16 @@ public final class S3ReencryptHandler extends JsonHandler {
     }
 
     public S3ReencryptHandler(ReencryptConfig config, ClientFactory clients) {
+        this.homeRegion = clients.defaultRegion() == null ? null : clients.defaultRegion().id();
         this.service = new ReencryptService(config, new S3Gateway(
                 clients.client("s3", () -> S3Client.builder().forcePathStyle(ClientFactory.s3PathStyle()))));
     }
 
     @Override
     protected Object handle(JsonNode event, Context context) {
-        Trigger trigger = EventParser.parse(event);
+        // Events naming another account or region are skipped: the function acts only on its own account's objects.
+        Trigger trigger = EventParser.parse(event,
+                EventParser.accountOfFunctionArn(context == null ? null : context.getInvokedFunctionArn()), homeRegion);
         // Created before the work so its duration covers it.
         RunSummary summary = new RunSummary(FUNCTION, trigger.kind().label(), service.config().dryRun());
         List<ItemResult> items = service.process(trigger.tasks());

@@ -1,0 +1,96 @@
+package dev.atrest.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.atrest.core.json.Json;
+import dev.atrest.s3.Decision.Action;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Issue 7: the account/region scope of events, echo bounds, and the "overwritten meanwhile" rule. Pure. */
+class EventScopeTest {
+    static JsonNode json(String s) {
+        return Json.readTree(new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static final String NOTIFICATION = "{\"Records\":[{\"eventSource\":\"aws:s3\",\"awsRegion\":\"%s\","
+            + "\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"k\"}}}]}";
+    static final String EVENTBRIDGE = "{\"detail-type\":\"Object Created\",\"source\":\"aws.s3\",\"account\":\"%s\","
+            + "\"region\":\"%s\",\"detail\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"k\"}}}";
+
+    @Test
+    void accountComesFromTheInvokedFunctionArn() {
+        assertThat(EventParser.accountOfFunctionArn("arn:aws:lambda:us-east-1:123456789012:function:f"))
+                .isEqualTo("123456789012");
+        assertThat(EventParser.accountOfFunctionArn("arn:aws:lambda:us-east-1:123456789012:function:f:live"))
+                .isEqualTo("123456789012");
+        assertThat(EventParser.accountOfFunctionArn("arn:aws:lambda:us-east-1:12345:function:f")).isNull();
+        assertThat(EventParser.accountOfFunctionArn("nonsense")).isNull();
+        assertThat(EventParser.accountOfFunctionArn(null)).isNull();
+    }
+
+    @Test
+    void aNotificationRecordForAnotherRegionIsSkipped() {
+        ObjectTask t = EventParser.parse(json(NOTIFICATION.formatted("eu-west-1")), "123456789012", "us-east-1")
+                .tasks().get(0);
+        assertThat(t.outOfScope()).contains("another region", "eu-west-1");
+        assertThat(EventParser.parse(json(NOTIFICATION.formatted("us-east-1")), "123456789012", "us-east-1")
+                .tasks().get(0).outOfScope()).isNull();
+        assertThat(EventParser.parse(json(NOTIFICATION.formatted("eu-west-1"))).tasks().get(0).outOfScope())
+                .as("unknown home region: not checked").isNull();
+    }
+
+    @Test
+    void anEventBridgeEventForAnotherAccountOrRegionIsSkipped() {
+        assertThat(EventParser.parse(json(EVENTBRIDGE.formatted("999999999999", "us-east-1")), "123456789012",
+                "us-east-1").tasks().get(0).outOfScope()).contains("another account");
+        assertThat(EventParser.parse(json(EVENTBRIDGE.formatted("123456789012", "eu-west-1")), "123456789012",
+                "us-east-1").tasks().get(0).outOfScope()).contains("another region");
+        assertThat(EventParser.parse(json(EVENTBRIDGE.formatted("123456789012", "us-east-1")), "123456789012",
+                "us-east-1").tasks().get(0).outOfScope()).isNull();
+        assertThat(EventParser.parse(json(EVENTBRIDGE.formatted("999999999999", "us-east-1")), null, "us-east-1")
+                .tasks().get(0).outOfScope()).as("unknown own account: not checked").isNull();
+    }
+
+    @Test
+    void keysLongerThan1024BytesAreMalformed() {
+        String event = "{\"Records\":[{\"s3\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"%s\"}}}]}";
+        assertThat(EventParser.parse(json(event.formatted("é".repeat(512)))).tasks().get(0).problem()).isNull();
+        assertThat(EventParser.parse(json(event.formatted("é".repeat(513)))).tasks().get(0).problem())
+                .contains("1026 bytes");
+    }
+
+    @Test
+    void echoedValuesAreBoundedAndEscaped() {
+        assertThat(EventParser.abbreviate("a\u0000b\u001B\u202Ec")).isEqualTo("a\\u0000b\\u001B\\u202Ec");
+        String cut = EventParser.abbreviate("x".repeat(119) + "😀😀");
+        assertThat(cut).startsWith("x".repeat(119) + "😀").endsWith("(123 chars)");
+        assertThat(EventParser.abbreviate("\uD800")).isEqualTo("\\uD800");
+        assertThat(EventParser.abbreviate("A".repeat(200_000))).hasSizeLessThan(150);
+    }
+
+    static ObjectState state(String etag, Instant modified) {
+        return new ObjectState("b", "k", null, Encryption.SSE_KMS, "arn", true, null, null, 3, etag, modified, null,
+                null, null, 0, null, Map.of(), null);
+    }
+
+    @Test
+    void anUpdateFollowedByANewerWriteIsNotDamage() {
+        Instant t0 = Instant.parse("2026-11-27T00:00:00Z");
+        ObjectState before = state("\"a\"", t0);
+        assertThat(ReencryptService.overwrittenMeanwhile(before, HeadResult.present(state("\"b\"", t0.plusSeconds(1))),
+                Action.UPDATE_ENCRYPTION, null)).isTrue();
+        assertThat(ReencryptService.overwrittenMeanwhile(before, HeadResult.present(state("\"b\"", t0)),
+                Action.UPDATE_ENCRYPTION, null)).as("same LastModified: stays CRITICAL").isFalse();
+        assertThat(ReencryptService.overwrittenMeanwhile(before, HeadResult.present(state("\"b\"", t0.plusSeconds(1))),
+                Action.UPDATE_ENCRYPTION, "v1")).as("a pinned version cannot be overwritten").isFalse();
+        assertThat(ReencryptService.overwrittenMeanwhile(before, HeadResult.present(state("\"b\"", t0.plusSeconds(1))),
+                Action.COPY, null)).isFalse();
+        assertThat(ReencryptService.overwrittenMeanwhile(before, HeadResult.present(state("\"a\"", t0.plusSeconds(1))),
+                Action.UPDATE_ENCRYPTION, null)).isFalse();
+    }
+}
