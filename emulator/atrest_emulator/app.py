@@ -63,19 +63,21 @@ class EmulatorApp:
             status_holder["status"] = int(status.split(" ", 1)[0])
             return start_response(status, headers, exc_info)
 
-        try:
-            response = extensions.dispatch(call, request, body, region)
-        except faults.DroppedConnection:
-            _drop(environ)
-            self.log.add({"service": service, "operation": call.operation, "method": environ.get("REQUEST_METHOD"),
-                          "path": path, "query": environ.get("QUERY_STRING", ""), "region": region,
-                          "status": None, "extension": True, "dropped": True, "ms": 0})
-            return []
-        if response is not None:
-            result = response(environ, recording_start_response)
-        else:
-            environ["wsgi.input"] = io.BytesIO(body)
-            result = self.moto(environ, recording_start_response)
+        with extensions.exclusive(call):
+            try:
+                response = extensions.dispatch(call, request, body, region)
+            except faults.DroppedConnection:
+                _drop(environ)
+                self.log.add({"service": service, "operation": call.operation,
+                              "method": environ.get("REQUEST_METHOD"), "path": path,
+                              "query": environ.get("QUERY_STRING", ""), "region": region,
+                              "status": None, "extension": True, "dropped": True, "ms": 0})
+                return []
+            if response is not None:
+                result = response(environ, recording_start_response)
+            else:
+                environ["wsgi.input"] = io.BytesIO(body)
+                result = self.moto(environ, recording_start_response)
         if service is not None:
             self.log.add({
                 "service": service,

@@ -5,7 +5,10 @@ Each extension module (s3_ext, kms_ext, ec2_ext, securityhub_ext, ...) defines:
             werkzeug Response to answer the request itself, or None to let moto answer.
   reset():  optional, clears the extension's own state (called on /moto-api/reset).
   admin(path, method, body): optional, answers /_atrest/<ext>/... admin requests or returns None.
+  exclusive(call): optional, a lock the request must hold while the extension checks it and moto serves it
+            (for conditions AWS evaluates atomically with the write), or None.
 """
+import contextlib
 import importlib
 
 MODULES = ["s3_ext", "kms_ext", "ec2_ext", "efs_ext", "securityhub_ext", "faults"]
@@ -38,6 +41,15 @@ def dispatch(call, request, body, region):
             if response is not None:
                 return response
     return None
+
+
+def exclusive(call):
+    """The lock an extension asks this request to hold from its checks to moto's answer (a no-op otherwise)."""
+    for module in _loaded:
+        lock = getattr(module, "exclusive", lambda c: None)(call)
+        if lock is not None:
+            return lock
+    return contextlib.nullcontext()
 
 
 def reset_all():

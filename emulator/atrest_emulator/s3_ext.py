@@ -17,6 +17,10 @@ CompleteMultipartUpload, HeadObject; User Guide: "Updating server-side encryptio
 - CreateMultipartUpload's x-amz-server-side-encryption-bucket-key-enabled and x-amz-website-redirect-location
   are dropped by moto when the upload completes; here they reach the completed object.
 
+S3 evaluates a copy's x-amz-copy-source-if-match and CompleteMultipartUpload's If-Match atomically with the write.
+Here the check and moto's write are two steps, so every request that writes an object holds one lock across both
+(exclusive()): a PutObject can no longer land between a passed condition and the copy it guards.
+
 moto's backend calls that create objects run in the request's thread, so request-scoped facts (the SSE-C headers,
 the multipart settings) pass to them through a thread-local set in before() for every S3 request.
 State lives on moto's own objects (attributes prefixed _atrest_), so /moto-api/reset clears it with them.
@@ -45,6 +49,16 @@ class S3Error(Exception):
         self.code = code
         self.message = message
         self.extra = extra
+
+
+_OBJECT_WRITES = frozenset({"PutObject", "CopyObject", "UploadPart", "UploadPartCopy", "CompleteMultipartUpload",
+                            "UpdateObjectEncryption", "DeleteObject", "DeleteObjects", "PutObjectTagging",
+                            "DeleteObjectTagging", "PutObjectRetention", "PutObjectLegalHold"})
+_WRITE_LOCK = threading.RLock()
+
+
+def exclusive(call):
+    return _WRITE_LOCK if call.service == "s3" and call.operation in _OBJECT_WRITES else None
 
 
 def _error(status, code, message, method="GET", **extra):

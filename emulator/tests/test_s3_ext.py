@@ -194,6 +194,48 @@ def test_copy_source_if_match(s3, operation):
     copy(current)  # the current ETag passes
 
 
+def test_copy_source_if_match_is_atomic_with_the_copy(client):
+    """A write landing between the condition check and the copy must not be copied as if it had matched: every
+    copy that passes x-amz-copy-source-if-match wrote exactly the content whose ETag it named."""
+    import threading
+
+    s3 = client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key="raced", Body=b"generation 0")
+    stop = threading.Event()
+    writes = []
+
+    def writer():
+        writer_s3 = client("s3")
+        n = 0
+        while not stop.is_set():
+            n += 1
+            writer_s3.put_object(Bucket=BUCKET, Key="raced", Body=f"generation {n} ".encode() * (n % 7 + 1))
+            writes.append(n)
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    copied = mismatched = rejected = 0
+    try:
+        for _ in range(300):
+            seen = s3.head_object(Bucket=BUCKET, Key="raced")["ETag"]
+            try:
+                result = s3.copy_object(Bucket=BUCKET, Key="raced", CopySource={"Bucket": BUCKET, "Key": "raced"},
+                                        CopySourceIfMatch=seen, ServerSideEncryption="aws:kms", SSEKMSKeyId=KEY_ARN)
+            except ClientError as e:
+                assert e.response["Error"]["Code"] == "PreconditionFailed"
+                rejected += 1
+                continue
+            copied += 1
+            if result["CopyObjectResult"]["ETag"] != seen:
+                mismatched += 1
+    finally:
+        stop.set()
+        thread.join()
+    assert len(writes) > 100 and copied > 0 and rejected > 0, (len(writes), copied, rejected)
+    assert mismatched == 0, f"{mismatched} of {copied} conditional copies wrote other content than they matched"
+
+
 def test_complete_multipart_if_match(s3):
     s3.put_object(Bucket=BUCKET, Key="k", Body=b"old")
     stale = s3.head_object(Bucket=BUCKET, Key="k")["ETag"]

@@ -161,7 +161,10 @@ class S3RaceEmulatorIT {
                 """, keys.size(), OBJECTS_PER_MODE, OBJECTS_PER_MODE, writes.get(), raced.size(), counts, second, seedSeconds,
                 processingSeconds, total);
         assertThat(problems).as("objects holding older content than their newest write").isEmpty();
-        assertThat(counts.keySet()).noneMatch(k -> k.contains("FAILED") || k.contains("RETRYABLE"));
+        // The emulator holds one lock across a copy's If-Match check and the write, as S3 evaluates it atomically:
+        // a CRITICAL here would be a real verification failure, not the emulator's race.
+        assertThat(counts.keySet()).noneMatch(k -> k.contains("FAILED") || k.contains("RETRYABLE")
+                || k.contains("CRITICAL"));
         assertThat(second.keySet()).allMatch(k -> k.endsWith("CHANGED") || k.endsWith("COMPLIANT"));
     }
 
