@@ -1,15 +1,12 @@
 package dev.atrest.kms;
 
+import dev.atrest.testing.SdkCallCounter;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.kms.model.EnableKeyRotationRequest;
 
 /**
@@ -22,28 +19,24 @@ import software.amazon.awssdk.services.kms.model.EnableKeyRotationRequest;
 public final class KmsCallLog implements ExecutionInterceptor {
     public record Write(String keyId, Integer periodDays) {}
 
-    private static final Map<String, AtomicLong> CALLS = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicLong> ATTEMPTS = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicLong> FAILED = new ConcurrentHashMap<>();
+    private static final SdkCallCounter COUNTS = new SdkCallCounter();
     private static final List<Write> WRITES = new CopyOnWriteArrayList<>();
 
     public static void reset() {
-        CALLS.clear();
-        ATTEMPTS.clear();
-        FAILED.clear();
+        COUNTS.reset();
         WRITES.clear();
     }
 
     public static Map<String, Long> calls() {
-        return snapshot(CALLS);
+        return COUNTS.calls();
     }
 
     public static Map<String, Long> attempts() {
-        return snapshot(ATTEMPTS);
+        return COUNTS.attempts();
     }
 
     public static Map<String, Long> failed() {
-        return snapshot(FAILED);
+        return COUNTS.failed();
     }
 
     public static List<Write> writes() {
@@ -51,27 +44,17 @@ public final class KmsCallLog implements ExecutionInterceptor {
     }
 
     public static long total(Map<String, Long> counts) {
-        return counts.values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    private static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {
-        Map<String, Long> out = new TreeMap<>();
-        counts.forEach((k, v) -> out.put(k, v.get()));
-        return out;
-    }
-
-    private static String operation(ExecutionAttributes attributes) {
-        return String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+        return SdkCallCounter.total(counts);
     }
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        CALLS.computeIfAbsent(operation(attributes), k -> new AtomicLong()).incrementAndGet();
+        COUNTS.call(attributes);
     }
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-        ATTEMPTS.computeIfAbsent(operation(attributes), k -> new AtomicLong()).incrementAndGet();
+        COUNTS.attempt(attributes);
     }
 
     @Override
@@ -83,6 +66,6 @@ public final class KmsCallLog implements ExecutionInterceptor {
 
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-        FAILED.computeIfAbsent(operation(attributes), k -> new AtomicLong()).incrementAndGet();
+        COUNTS.failure(attributes);
     }
 }

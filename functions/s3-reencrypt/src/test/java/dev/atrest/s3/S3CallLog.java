@@ -1,15 +1,13 @@
 package dev.atrest.s3;
 
+import dev.atrest.testing.SdkCallCounter;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
 /**
  * Watches every S3 client of this test JVM on the SDK side of the wire (registered through the SDK's classpath hook
@@ -20,9 +18,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * Static, because the SDK instantiates it per client.
  */
 public final class S3CallLog implements ExecutionInterceptor {
-    private static final Map<String, AtomicLong> CALLS = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicLong> ATTEMPTS = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicLong> FAILED = new ConcurrentHashMap<>();
+    private static final SdkCallCounter COUNTS = new SdkCallCounter();
     /** Never reset: every content read the function made during the whole test run. */
     private static final List<String> FUNCTION_CONTENT_READS = new CopyOnWriteArrayList<>();
     private static final AtomicLong FUNCTION_CALLS_EVER = new AtomicLong();
@@ -38,21 +34,19 @@ public final class S3CallLog implements ExecutionInterceptor {
     private static final StackWalker WALKER = StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
     public static void reset() {
-        CALLS.clear();
-        ATTEMPTS.clear();
-        FAILED.clear();
+        COUNTS.reset();
     }
 
     public static Map<String, Long> calls() {
-        return snapshot(CALLS);
+        return COUNTS.calls();
     }
 
     public static Map<String, Long> attempts() {
-        return snapshot(ATTEMPTS);
+        return COUNTS.attempts();
     }
 
     public static Map<String, Long> failed() {
-        return snapshot(FAILED);
+        return COUNTS.failed();
     }
 
     public static List<String> functionContentReads() {
@@ -64,17 +58,7 @@ public final class S3CallLog implements ExecutionInterceptor {
     }
 
     public static long total(Map<String, Long> counts) {
-        return counts.values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    private static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {
-        Map<String, Long> out = new TreeMap<>();
-        counts.forEach((k, v) -> out.put(k, v.get()));
-        return out;
-    }
-
-    private static String operation(ExecutionAttributes attributes) {
-        return String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+        return SdkCallCounter.total(counts);
     }
 
     /** True when a class of the function's main code (not a test class) is on the calling thread's stack. */
@@ -98,10 +82,9 @@ public final class S3CallLog implements ExecutionInterceptor {
         if (!calledByFunction()) {
             return;
         }
-        String op = operation(attributes);
         FUNCTION_CALLS_EVER.incrementAndGet();
-        CALLS.computeIfAbsent(op, k -> new AtomicLong()).incrementAndGet();
-        if ("GetObject".equals(op)) {
+        COUNTS.call(attributes);
+        if ("GetObject".equals(SdkCallCounter.operation(attributes))) {
             FUNCTION_CONTENT_READS.add(String.valueOf(context.request()));
         }
     }
@@ -109,7 +92,7 @@ public final class S3CallLog implements ExecutionInterceptor {
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         if (calledByFunction()) {
-            ATTEMPTS.computeIfAbsent(operation(attributes), k -> new AtomicLong()).incrementAndGet();
+            COUNTS.attempt(attributes);
         }
     }
 
@@ -130,7 +113,7 @@ public final class S3CallLog implements ExecutionInterceptor {
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
         if (calledByFunction()) {
-            FAILED.computeIfAbsent(operation(attributes), k -> new AtomicLong()).incrementAndGet();
+            COUNTS.failure(attributes);
         }
     }
 }

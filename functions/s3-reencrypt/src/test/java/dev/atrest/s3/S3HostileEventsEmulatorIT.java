@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atrest.core.json.Json;
 import dev.atrest.core.json.MalformedEventException;
-import dev.atrest.testing.Emulator;
-import dev.atrest.testing.EmulatorExtension;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -35,8 +31,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * rejected (Batch: PermanentFailure, or Succeeded with a SKIPPED result string), never in another exception, and never
  * in a write (request log).
  */
-@ExtendWith(EmulatorExtension.class)
-class S3HostileEventsEmulatorIT {
+class S3HostileEventsEmulatorIT extends S3EmulatorTest {
     static final String VICTIM = "victim.txt";
     static final Set<String> WRITES = Set.of("PutObject", "CopyObject", "UpdateObjectEncryption", "UploadPartCopy",
             "UploadPart", "CreateMultipartUpload", "CompleteMultipartUpload", "PutObjectTagging", "DeleteObject",
@@ -60,19 +55,11 @@ class S3HostileEventsEmulatorIT {
         }
     }
 
-    private S3Fixture f;
-
     @BeforeEach
-    void setUp(Emulator emulator) {
-        f = new S3Fixture(emulator);
+    void seed() {
         f.put(VICTIM, "victim content", ServerSideEncryption.AES256);
         f.put("good.txt", "good content", ServerSideEncryption.AES256);
         f.emulator.clearRequests();
-    }
-
-    @AfterEach
-    void tearDown() {
-        f.close();
     }
 
     // ---- event builders -------------------------------------------------------------------------------------------

@@ -4,8 +4,6 @@ import static dev.atrest.s3.S3Fixture.BUCKET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.atrest.testing.Emulator;
-import dev.atrest.testing.EmulatorExtension;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,9 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
@@ -29,22 +25,13 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * naming them (half with REENCRYPT_METHOD=auto, half with copy: the copy is where a race could lose a write), and
  * 1,000 self-caused events.
  */
-@ExtendWith(EmulatorExtension.class)
-class S3RaceEmulatorIT {
+class S3RaceEmulatorIT extends S3EmulatorTest {
     static final int OBJECTS_PER_MODE = 500;
     static final int RECORDS_PER_EVENT = 100;
 
-    private S3Fixture f;
-
-    @BeforeEach
-    void setUp(Emulator emulator) {
-        f = new S3Fixture(emulator);
-    }
-
     @AfterEach
-    void tearDown() {
+    void clearHook() {
         S3CallLog.afterFunctionHead(null);
-        f.close();
     }
 
     private static <T> List<T> parallel(int threads, List<java.util.concurrent.Callable<T>> work) throws Exception {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.json.Json;
-import dev.atrest.testing.Emulator;
-import dev.atrest.testing.EmulatorExtension;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,9 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -29,8 +24,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * older, each twice), end in the same state as one in-order delivery. Each scenario writes two versions of an object
  * (as a person would) on three keys: reference, duplicated, late-and-reversed.
  */
-@ExtendWith(EmulatorExtension.class)
-class S3RedeliveryEmulatorIT {
+class S3RedeliveryEmulatorIT extends S3EmulatorTest {
     static final Set<String> WRITES = S3HostileEventsEmulatorIT.WRITES;
 
     enum Scenario {
@@ -61,18 +55,6 @@ class S3RedeliveryEmulatorIT {
 
     record EndState(String content, String sse, String keyArn, Boolean bucketKey, String contentType,
                     Map<String, String> metadata) {}
-
-    private S3Fixture f;
-
-    @BeforeEach
-    void setUp(Emulator emulator) {
-        f = new S3Fixture(emulator);
-    }
-
-    @AfterEach
-    void tearDown() {
-        f.close();
-    }
 
     @ParameterizedTest
     @EnumSource(Scenario.class)

@@ -7,17 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.json.MalformedEventException;
 import dev.atrest.core.summary.ItemResult;
-import dev.atrest.testing.Emulator;
-import dev.atrest.testing.EmulatorExtension;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -28,20 +23,7 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
 import software.amazon.awssdk.services.s3.model.Tag;
 
 /** The function against the emulator over HTTP: every S3-facing path, with the S3 requests each costs counted. */
-@ExtendWith(EmulatorExtension.class)
-class S3ReencryptEmulatorIT {
-    private S3Fixture f;
-
-    @BeforeEach
-    void setUp(Emulator emulator) {
-        f = new S3Fixture(emulator);
-    }
-
-    @AfterEach
-    void tearDown() {
-        f.close();
-    }
-
+class S3ReencryptEmulatorIT extends S3EmulatorTest {
     private static JsonNode onlyItem(JsonNode summary) {
         assertThat(summary.path("items")).hasSize(1);
         return summary.path("items").get(0);

@@ -7,8 +7,6 @@ import com.amazonaws.services.lambda.runtime.events.S3Event;
 import com.amazonaws.services.lambda.runtime.events.ScheduledEvent;
 import com.amazonaws.services.lambda.runtime.tests.EventLoader;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.atrest.testing.Emulator;
-import dev.atrest.testing.EmulatorExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,10 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -31,8 +26,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * The object each names is read with aws-lambda-java-tests into the runtime's own event types, so the samples are
  * checked against those types and the handler's own parsing is checked against the runtime's decoding.
  */
-@ExtendWith(EmulatorExtension.class)
-class SampleEventsEmulatorIT {
+class SampleEventsEmulatorIT extends S3EmulatorTest {
 
     /** Where a sample's object is, how to seed it, what must happen, and the S3 requests that may cost. */
     record Case(Function<String, String[]> object, ServerSideEncryption seeded, String outcome,
@@ -78,18 +72,6 @@ class SampleEventsEmulatorIT {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private S3Fixture f;
-
-    @BeforeEach
-    void setUp(Emulator emulator) {
-        f = new S3Fixture(emulator);
-    }
-
-    @AfterEach
-    void tearDown() {
-        f.close();
     }
 
     @Test

@@ -1,0 +1,67 @@
+package dev.atrest.testing;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * Per-operation counts an SDK {@code ExecutionInterceptor} in a test keeps on the client side of the wire: logical
+ * calls (one per API method call), HTTP attempts (the SDK's retries included) and calls that failed after every
+ * retry. Counting there, not at the emulator, is what separates a retry from a new call.
+ */
+public final class SdkCallCounter {
+    private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> attempts = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> failed = new ConcurrentHashMap<>();
+
+    public void reset() {
+        calls.clear();
+        attempts.clear();
+        failed.clear();
+    }
+
+    public void call(ExecutionAttributes attributes) {
+        increment(calls, attributes);
+    }
+
+    public void attempt(ExecutionAttributes attributes) {
+        increment(attempts, attributes);
+    }
+
+    public void failure(ExecutionAttributes attributes) {
+        increment(failed, attributes);
+    }
+
+    public Map<String, Long> calls() {
+        return snapshot(calls);
+    }
+
+    public Map<String, Long> attempts() {
+        return snapshot(attempts);
+    }
+
+    public Map<String, Long> failed() {
+        return snapshot(failed);
+    }
+
+    public static String operation(ExecutionAttributes attributes) {
+        return String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+    }
+
+    public static long total(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static void increment(Map<String, AtomicLong> counts, ExecutionAttributes attributes) {
+        counts.computeIfAbsent(operation(attributes), k -> new AtomicLong()).incrementAndGet();
+    }
+
+    private static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {
+        Map<String, Long> out = new TreeMap<>();
+        counts.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+}
