@@ -1,5 +1,6 @@
 package dev.atrest.kms;
 
+import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.lambda.Invocation;
 import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.ItemResult.Outcome;
@@ -125,7 +126,7 @@ public final class KeyRotationService {
                         }
                     });
                 });
-            } catch (GatewayException e) {
+            } catch (AwsFailure e) {
                 summary.add(ItemResult.of("kms:ListKeys:" + homeRegion, "SWEEP", outcomeOf(e.kind()),
                         "listing keys failed, the sweep is incomplete: " + e.getMessage()));
             } catch (OutOfTime e) {
@@ -180,7 +181,7 @@ public final class KeyRotationService {
                 }
             }
             return item(resource, "EVALUATE", Outcome.FAILED, "no decision after " + MAX_STEPS + " steps", details);
-        } catch (GatewayException e) {
+        } catch (AwsFailure e) {
             return failure(resource, e, details);
         } catch (RuntimeException e) {
             LOG.error("unexpected failure on key {}", resource, e);
@@ -241,7 +242,7 @@ public final class KeyRotationService {
         notice.put("region", call.region());
         try {
             notices.publish("atrest: KMS key rotation re-enabled after DisableKeyRotation", notice);
-        } catch (GatewayException e) {
+        } catch (AwsFailure e) {
             LOG.error("could not publish the remediation of {}: {}", item.resource(), e.getMessage());
             summary.error("could not publish the remediation notice of " + item.resource() + ": " + e.getMessage());
         }
@@ -271,7 +272,7 @@ public final class KeyRotationService {
         return call.region();
     }
 
-    private ItemResult failure(String resource, GatewayException e, Map<String, Object> details) {
+    private ItemResult failure(String resource, AwsFailure e, Map<String, Object> details) {
         details.put("operation", e.operation());
         String reason = switch (e.kind()) {
             case NOT_FOUND -> "the key no longer exists (deleted or never in this region): " + e.getMessage();
@@ -282,7 +283,7 @@ public final class KeyRotationService {
         return item(resource, "EVALUATE", outcomeOf(e.kind()), reason, details);
     }
 
-    private static Outcome outcomeOf(GatewayException.Kind kind) {
+    private static Outcome outcomeOf(AwsFailure.Kind kind) {
         return switch (kind) {
             case NOT_FOUND, PRECONDITION_FAILED, UNSUPPORTED -> Outcome.SKIPPED;
             case RETRYABLE -> Outcome.RETRYABLE_FAILURE;

@@ -1,6 +1,7 @@
 package dev.atrest.kms;
 
-import dev.atrest.kms.GatewayException.Kind;
+import dev.atrest.core.aws.AwsFailure;
+import dev.atrest.core.aws.AwsFailure.Kind;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -21,7 +22,7 @@ import software.amazon.awssdk.services.kms.model.Tag;
 
 /**
  * The only class that speaks KMS: one region's client, SDK types mapped to plain records, SDK exceptions mapped to
- * {@link GatewayException.Kind}. Retries are the SDK's own (its standard retry strategy), never repeated here.
+ * {@link AwsFailure.Kind}. Retries are the SDK's own (its standard retry strategy), never repeated here.
  */
 public final class KmsGateway {
     private final KmsClient kms;
@@ -80,22 +81,22 @@ public final class KmsGateway {
     private static <T> T call(String operation, Supplier<T> body) {
         try {
             return body.get();
-        } catch (GatewayException e) {
+        } catch (AwsFailure e) {
             throw e;
         } catch (NotFoundException e) {
-            throw new GatewayException(Kind.NOT_FOUND, operation, message(e), e);
+            throw new AwsFailure(Kind.NOT_FOUND, operation, code(e), message(e), e);
         } catch (KmsInvalidStateException | DisabledException e) {
-            throw new GatewayException(Kind.PRECONDITION_FAILED, operation, message(e), e);
+            throw new AwsFailure(Kind.PRECONDITION_FAILED, operation, code(e), message(e), e);
         } catch (software.amazon.awssdk.services.kms.model.UnsupportedOperationException e) {
-            throw new GatewayException(Kind.UNSUPPORTED, operation, message(e), e);
+            throw new AwsFailure(Kind.UNSUPPORTED, operation, code(e), message(e), e);
         } catch (InvalidArnException e) {
-            throw new GatewayException(Kind.INVALID, operation, message(e), e);
+            throw new AwsFailure(Kind.INVALID, operation, code(e), message(e), e);
         } catch (AwsServiceException e) {
-            throw new GatewayException(classify(e), operation, message(e), e);
+            throw new AwsFailure(classify(e), operation, code(e), message(e), e);
         } catch (SdkClientException e) {
-            throw new GatewayException(Kind.RETRYABLE, operation, String.valueOf(e.getMessage()), e);
+            throw new AwsFailure(Kind.RETRYABLE, operation, null, String.valueOf(e.getMessage()), e);
         } catch (SdkException e) {
-            throw new GatewayException(e.retryable() ? Kind.RETRYABLE : Kind.INVALID, operation,
+            throw new AwsFailure(e.retryable() ? Kind.RETRYABLE : Kind.INVALID, operation, null,
                     String.valueOf(e.getMessage()), e);
         }
     }
@@ -109,6 +110,10 @@ public final class KmsGateway {
             return Kind.RETRYABLE;
         }
         return Kind.INVALID;
+    }
+
+    private static String code(AwsServiceException e) {
+        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
     }
 
     private static String message(AwsServiceException e) {

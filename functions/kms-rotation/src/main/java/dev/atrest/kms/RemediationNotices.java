@@ -1,7 +1,8 @@
 package dev.atrest.kms;
 
+import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.json.Json;
-import dev.atrest.kms.GatewayException.Kind;
+import dev.atrest.core.aws.AwsFailure.Kind;
 import java.util.Map;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -25,11 +26,12 @@ public final class RemediationNotices {
                     .subject(safeSubject.length() > 100 ? safeSubject.substring(0, 100) : safeSubject)
                     .message(Json.write(notice)));
         } catch (AwsServiceException e) {
-            throw new GatewayException(e.isThrottlingException() || e.statusCode() >= 500 ? Kind.RETRYABLE
+            throw new AwsFailure(e.isThrottlingException() || e.statusCode() >= 500 ? Kind.RETRYABLE
                     : e.statusCode() == 403 ? Kind.ACCESS_DENIED : Kind.INVALID, "Publish",
+                    e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode(),
                     String.valueOf(e.getMessage()), e);
         } catch (SdkException e) {
-            throw new GatewayException(Kind.RETRYABLE, "Publish", String.valueOf(e.getMessage()), e);
+            throw new AwsFailure(Kind.RETRYABLE, "Publish", null, String.valueOf(e.getMessage()), e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.atrest.s3;
 
+import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.s3.Decision.Action;
 import java.util.Set;
 
@@ -99,10 +100,10 @@ public final class ObjectEncryptionPolicy {
      * After UpdateObjectEncryption failed: in {@code auto} mode, copy where the service says the operation does not
      * apply to this object; everything else (access denied, precondition, throttling) is reported, not worked around.
      */
-    public Decision afterUpdateRejected(ObjectState s, S3Failure.Kind failure, String message) {
+    public Decision afterUpdateRejected(ObjectState s, AwsFailure.Kind failure, String message) {
         // Only objects the policy sends to UpdateObjectEncryption (SSE-S3, SSE-KMS) may fall back to a copy.
         boolean updatable = s.encryption() == Encryption.SSE_S3 || s.encryption() == Encryption.SSE_KMS;
-        if (failure == S3Failure.Kind.UNSUPPORTED && method == ReencryptMethod.AUTO && updatable) {
+        if (failure == AwsFailure.Kind.UNSUPPORTED && method == ReencryptMethod.AUTO && updatable) {
             return copy(s, "UpdateObjectEncryption not supported here (" + message + ")");
         }
         return null;

@@ -1,5 +1,6 @@
 package dev.atrest.s3;
 
+import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.lambda.Invocation;
 import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.ItemResult.Outcome;
@@ -105,7 +106,7 @@ public final class ReencryptService {
         ItemResult r;
         try {
             r = processOne(t, bytesCopied);
-        } catch (S3Failure f) {
+        } catch (AwsFailure f) {
             r = failed(t, f, Map.of());
         } catch (RuntimeException e) {
             LOG.error("unexpected error", e);
@@ -153,7 +154,7 @@ public final class ReencryptService {
                 s3.updateEncryption(before, config.targetKeyArn(), config.bucketKeyEnabled());
                 details.put("method", "UpdateObjectEncryption");
                 return verified(t, before, Action.UPDATE_ENCRYPTION, before.versionId(), null, decision, details);
-            } catch (S3Failure f) {
+            } catch (AwsFailure f) {
                 Decision fallback = policy.afterUpdateRejected(before, f.kind(), f.getMessage());
                 if (fallback == null) {
                     return failed(t, f, details);
@@ -187,8 +188,8 @@ public final class ReencryptService {
                 written = s3.copyInPlace(before, config.targetKeyArn(), config.bucketKeyEnabled());
                 details.put("method", "CopyObject");
             }
-        } catch (S3Failure f) {
-            if (f.kind() == S3Failure.Kind.PRECONDITION_FAILED) {
+        } catch (AwsFailure f) {
+            if (f.kind() == AwsFailure.Kind.PRECONDITION_FAILED) {
                 return result(t, decision.action().name(), Outcome.SKIPPED, "changed since event: the object was "
                         + "overwritten after it was read; the newer write is left as it is", details);
             }
@@ -251,7 +252,7 @@ public final class ReencryptService {
                 && !java.util.Objects.equals(before.etag(), after.state().etag());
     }
 
-    private static ItemResult failed(ObjectTask t, S3Failure f, Map<String, Object> details) {
+    private static ItemResult failed(ObjectTask t, AwsFailure f, Map<String, Object> details) {
         Map<String, Object> d = new LinkedHashMap<>(details);
         d.put("failure", f.kind().name());
         return switch (f.kind()) {

@@ -1,5 +1,6 @@
 package dev.atrest.s3;
 
+import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.s3.HeadResult.Presence;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
  * The only class that talks to S3. Maps SDK responses to {@link ObjectState} and SDK exceptions to
- * {@link S3Failure} kinds; retries are the SDK's own retry strategy, never repeated here.
+ * {@link AwsFailure} kinds; retries are the SDK's own retry strategy, never repeated here.
  */
 public class S3Gateway {
     private final S3Client s3;
@@ -252,34 +253,34 @@ public class S3Gateway {
         return versionId == null || versionId.isBlank() || "null".equals(versionId) ? null : versionId;
     }
 
-    static S3Failure failure(String operation, SdkException e) {
+    static AwsFailure failure(String operation, SdkException e) {
         if (e instanceof S3Exception s3e) {
             int status = s3e.statusCode();
             String code = Optional.ofNullable(s3e.awsErrorDetails()).map(d -> d.errorCode()).orElse(null);
-            String message = operation + ": " + (code != null ? code : "HTTP " + status)
+            String detail = (code != null ? code : "HTTP " + status)
                     + Optional.ofNullable(s3e.awsErrorDetails()).map(d -> d.errorMessage())
                     .filter(m -> m != null && !m.isBlank()).map(m -> " (" + m + ")").orElse("");
-            S3Failure.Kind kind;
+            AwsFailure.Kind kind;
             if ("ObjectNotInActiveTierError".equals(code) || "InvalidObjectState".equals(code)) {
-                kind = S3Failure.Kind.UNSUPPORTED;
+                kind = AwsFailure.Kind.UNSUPPORTED;
             } else if (status == 404) {
-                kind = S3Failure.Kind.NOT_FOUND;
+                kind = AwsFailure.Kind.NOT_FOUND;
             } else if (status == 412) {
-                kind = S3Failure.Kind.PRECONDITION_FAILED;
+                kind = AwsFailure.Kind.PRECONDITION_FAILED;
             } else if (status == 403) {
-                kind = S3Failure.Kind.ACCESS_DENIED;
+                kind = AwsFailure.Kind.ACCESS_DENIED;
             } else if (status == 501 || "NotImplemented".equals(code) || "InvalidRequest".equals(code)) {
-                kind = S3Failure.Kind.UNSUPPORTED;
+                kind = AwsFailure.Kind.UNSUPPORTED;
             } else if (status == 409 || status == 429 || status >= 500 || s3e.isThrottlingException()) {
-                kind = S3Failure.Kind.RETRYABLE;
+                kind = AwsFailure.Kind.RETRYABLE;
             } else {
-                kind = S3Failure.Kind.INVALID;
+                kind = AwsFailure.Kind.INVALID;
             }
-            return new S3Failure(kind, code, message, e);
+            return new AwsFailure(kind, operation, code, detail, e);
         }
         if (e instanceof SdkClientException) {
-            return new S3Failure(S3Failure.Kind.RETRYABLE, null, operation + ": " + e.getMessage(), e);
+            return new AwsFailure(AwsFailure.Kind.RETRYABLE, operation, null, e.getMessage(), e);
         }
-        return new S3Failure(S3Failure.Kind.INVALID, null, operation + ": " + e.getMessage(), e);
+        return new AwsFailure(AwsFailure.Kind.INVALID, operation, null, e.getMessage(), e);
     }
 }

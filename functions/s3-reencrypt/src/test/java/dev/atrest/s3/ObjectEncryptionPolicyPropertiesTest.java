@@ -1,5 +1,6 @@
 package dev.atrest.s3;
 
+import dev.atrest.core.aws.AwsFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.s3.Decision.Action;
@@ -85,7 +86,7 @@ class ObjectEncryptionPolicyPropertiesTest {
         if (neverCopied(c.head())) {
             assertThat(d.action()).as(c.toString()).isEqualTo(Action.SKIP);
             if (c.head().state() != null) {
-                for (S3Failure.Kind kind : S3Failure.Kind.values()) {
+                for (AwsFailure.Kind kind : AwsFailure.Kind.values()) {
                     assertThat(c.policy().afterUpdateRejected(c.head().state(), kind, "x")).isNull();
                 }
             }
@@ -101,10 +102,10 @@ class ObjectEncryptionPolicyPropertiesTest {
             assertThat(d.action() == Action.MULTIPART_COPY).isEqualTo(s.size() > thresholdOf(c));
         }
         if (d.action() == Action.UPDATE_ENCRYPTION) {
-            for (S3Failure.Kind kind : S3Failure.Kind.values()) {
+            for (AwsFailure.Kind kind : AwsFailure.Kind.values()) {
                 Decision fallback = c.policy().afterUpdateRejected(s, kind, "x");
                 if (fallback != null && fallback.action() != Action.SKIP) {
-                    assertThat(kind).isEqualTo(S3Failure.Kind.UNSUPPORTED);
+                    assertThat(kind).isEqualTo(AwsFailure.Kind.UNSUPPORTED);
                     assertThat(s.archived()).isFalse();
                 }
             }

@@ -1,5 +1,6 @@
 package dev.atrest.s3;
 
+import dev.atrest.core.aws.AwsFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.s3.Decision.Action;
@@ -120,7 +121,7 @@ class ObjectEncryptionPolicyTest {
         "AUTO,   INVALID,",
         "UPDATE, UNSUPPORTED,",
     })
-    void fallsBackToCopyOnlyWhereUpdateDoesNotApply(ReencryptMethod method, S3Failure.Kind failure, Action expected) {
+    void fallsBackToCopyOnlyWhereUpdateDoesNotApply(ReencryptMethod method, AwsFailure.Kind failure, Action expected) {
         ObjectEncryptionPolicy policy = new ObjectEncryptionPolicy(TARGET, Set.of(), true, method, THRESHOLD);
         ObjectState state = object(Encryption.SSE_S3, null, null, "STANDARD", null, 10);
         Decision fallback = policy.afterUpdateRejected(state, failure, "x");
