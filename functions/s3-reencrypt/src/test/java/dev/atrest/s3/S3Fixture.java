@@ -1,5 +1,6 @@
 package dev.atrest.s3;
 
+import dev.atrest.testing.TestContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.json.Json;
@@ -103,7 +104,7 @@ final class S3Fixture implements AutoCloseable {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out,
-                    new LambdaContext());
+                    new TestContext(S3Fixture.FUNCTION));
             return Json.MAPPER.readTree(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

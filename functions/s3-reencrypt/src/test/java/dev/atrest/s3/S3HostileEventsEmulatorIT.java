@@ -1,5 +1,6 @@
 package dev.atrest.s3;
 
+import dev.atrest.testing.TestContext;
 import static dev.atrest.s3.S3Fixture.BUCKET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -354,7 +355,7 @@ class S3HostileEventsEmulatorIT extends S3EmulatorTest {
         S3ReencryptHandler handler = new S3ReencryptHandler(f.config(), f.clients);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            handler.handleRequest(new ByteArrayInputStream(body), out, new LambdaContext());
+            handler.handleRequest(new ByteArrayInputStream(body), out, new TestContext(S3Fixture.FUNCTION));
             return Json.MAPPER.readTree(out.toByteArray());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
