@@ -1,10 +1,10 @@
 package dev.atrest.s3;
 
-import dev.atrest.testing.TestContext;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.json.Json;
 import dev.atrest.testing.Emulator;
+import dev.atrest.testing.TestContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,6 +1,5 @@
 package dev.atrest.s3;
 
-import dev.atrest.testing.TestContext;
 import static dev.atrest.s3.S3Fixture.BUCKET;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -10,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atrest.core.json.Json;
 import dev.atrest.core.json.MalformedEventException;
+import dev.atrest.testing.TestContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
