@@ -120,9 +120,42 @@ def artifacts():
     return out
 
 
+# Largest page of each audit Describe API (AWS API references), for the "ceil(N / max page size)" target.
+MAX_PAGE = {"ec2:DescribeVolumes": 500, "ec2:DescribeSnapshots": 1000, "efs:DescribeFileSystems": 100}
+README = os.path.join(ROOT, "README.md")
+README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def targets(result):
+    """Issue 6's targets, each with what was measured and whether it was met."""
+    rows = []
+    for name, c in result.get("cold_start", {}).items():
+        if name != "Baseline":
+            rows.append((f"{name} cold start <= 4x baseline", f"{c['ratio_to_baseline']}x",
+                         c["ratio_to_baseline"] <= 4))
+    compliant = result.get("warm", {}).get("s3_per_object", {}).get("compliant")
+    if compliant:
+        rows.append(("compliant object <= 1 S3 request", str(compliant["requests"]), compliant["requests"] <= 1))
+    large = result.get("throughput", {}).get("audit_large_account")
+    if large:
+        counts = {"ec2:DescribeVolumes": large.get("volumes"), "ec2:DescribeSnapshots": large.get("snapshots"),
+                  "efs:DescribeFileSystems": large.get("file_systems")}
+        for op, n in counts.items():
+            if n is not None:
+                expected = -(-n // MAX_PAGE[op])
+                got = large["operations"].get(op, 0)
+                rows.append((f"{op} calls = ceil({n} / {MAX_PAGE[op]})", f"{got} (expected {expected})",
+                             got == expected))
+    for name, a in result.get("artifacts", {}).items():
+        rows.append((f"{name} artifact < 20 MB", f"{a['zipped_mb']} zipped / {a['unzipped_mb']} unzipped",
+                     a["zipped_mb"] < 20 and a["unzipped_mb"] < 20))
+    return rows
+
+
 def table(result):
-    lines = [f"atrest benchmarks — measured on this machine ({result['machine']['cpus']} CPUs, "
-             f"{result['machine']['python']}), against the local emulator, {result['date']}. Not AWS figures.", ""]
+    lines = [f"Measured by `make bench` on this machine ({result['machine']['cpus']} CPUs, {result['machine']['platform']})"
+             f" against the local emulator, {result['date']}. These are not AWS figures: use them to compare builds; "
+             "request counts do not depend on the machine.", ""]
     cs = result["cold_start"]
     lines += ["| Function | cold start median (ms) | ratio to baseline | peak RSS (MB) | artifact zipped / unzipped (MB) |",
               "|---|---|---|---|---|"]
@@ -131,16 +164,63 @@ def table(result):
         art_s = f"{art['zipped_mb']} / {art['unzipped_mb']}" if art else "—"
         lines.append(f"| {name} | {c['median_ms']} (n={c['runs']}, {c['min_ms']}–{c['max_ms']}) | "
                      f"{c.get('ratio_to_baseline', 1.0)} | {c['peak_rss_mb_median']} | {art_s} |")
-    for section in ("warm", "throughput"):
-        if section in result:
-            lines += ["", f"{section}:", "```", json.dumps(result[section], indent=2), "```"]
+    warm = result.get("warm")
+    if warm:
+        lines += ["", "| Warm cost (counted in the emulator's request log) | requests |", "|---|---|"]
+        for path, v in warm.get("s3_per_object", {}).items():
+            lines.append(f"| S3 object, {path.replace('_', ' ')} | {v['requests']} |")
+        kms = warm.get("kms", {})
+        for path, v in kms.items():
+            per = f" ({v['per_key']} per key)" if "per_key" in v else ""
+            lines.append(f"| KMS, {path.replace('_', ' ')} | {v['requests']}{per} |")
+        run = warm.get("audit_run")
+        if run:
+            by = ", ".join(f"{svc} {sum(ops.values())}" for svc, ops in sorted(run["by_service"].items()))
+            lines.append(f"| Audit run ({run['account']}) | {run['requests']} ({by}) |")
+    tp = result.get("throughput")
+    if tp:
+        lines += ["", "| Throughput | wall (s) | result |", "|---|---|---|"]
+        b = tp.get("s3_batch_2000")
+        if b:
+            lines.append(f"| S3 Batch Operations, {b['objects']} objects | {b['wall_s']} | {b['objects_per_s']} objects/s,"
+                         f" {b['requests']} S3/KMS requests, {b['result_codes']} |")
+        a = tp.get("audit_large_account")
+        if a:
+            lines.append(f"| Audit, {a['account']} | {a['wall_s']} | function {a['function_ms']} ms, "
+                         f"{a['requests']} requests |")
+        k = tp.get("kms_sweep_2000")
+        if k:
+            lines.append(f"| KMS sweep, {k['keys']} keys | {k['wall_s']} | function {k['function_ms']} ms, "
+                         f"{k['requests']} requests |")
+    http = result.get("http_client")
+    if http:
+        lines += ["", "| HTTP client (KmsRotationFunction cold start) | median (ms) |", "|---|---|"]
+        for name, v in http.get("variants", {}).items():
+            lines.append(f"| {name} | {v.get('median_ms')} (n={v.get('runs')}) |")
+    rows = targets(result)
+    if rows:
+        lines += ["", "| Target (issue 6) | measured | met |", "|---|---|---|"]
+        lines += [f"| {t} | {m} | {'yes' if ok else '**no**'} |" for t, m, ok in rows]
     return "\n".join(lines)
+
+
+def write_readme(text):
+    """Puts the table between the README's bench markers, so the README shows the latest measured run."""
+    with open(README) as f:
+        readme = f.read()
+    if README_START not in readme or README_END not in readme:
+        raise SystemExit(f"README.md lacks the {README_START} / {README_END} markers")
+    head, rest = readme.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    with open(README, "w") as f:
+        f.write(f"{head}{README_START}\n{text}\n{README_END}{tail}")
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5, help="fresh JVMs per function for the cold start")
     parser.add_argument("--skip-scale", action="store_true", help="skip the throughput/scale section")
+    parser.add_argument("--no-readme", action="store_true", help="do not copy the table into README.md")
     args = parser.parse_args()
     os.makedirs(RESULTS, exist_ok=True)
     result = {
@@ -169,6 +249,8 @@ def main():
     text = table(result)
     with open(os.path.join(RESULTS, "latest.md"), "w") as f:
         f.write(text + "\n")
+    if not args.no_readme:
+        write_readme(text)
     print(text)
 
 

@@ -69,6 +69,7 @@ def audit(endpoint, invoke, volumes=10000, snapshots=5000, file_systems=1000, bu
     sweep = os.path.join(ROOT, "events", "scheduled-event.json")
     summary, wall, ops = _timed(invoke, "StorageAuditFunction", sweep, endpoint, SECURITY_HUB_ENABLED="true")
     return {"account": f"{volumes} volumes, {snapshots} snapshots, {file_systems} EFS, {buckets} buckets",
+            "volumes": volumes, "snapshots": snapshots, "file_systems": file_systems, "buckets": buckets,
             "wall_s": wall, "function_ms": summary.get("durationMs"), "requests": sum(ops.values()),
             "operations": ops}
 
