@@ -3,6 +3,7 @@ package dev.atrest.kms;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.aws.ClientFactory;
+import dev.atrest.core.aws.Priming;
 import dev.atrest.core.config.ConfigLoader;
 import dev.atrest.core.json.Json;
 import dev.atrest.core.lambda.JsonHandler;
@@ -28,6 +29,7 @@ public final class KmsRotationHandler extends JsonHandler {
     static final int TIME_MARGIN_MILLIS = 20_000;
 
     private final KeyRotationService service;
+    private final java.util.function.Function<String, KmsGateway> gateways;
 
     /** Lambda's constructor: the init. Invalid configuration fails here, naming the variable. */
     public KmsRotationHandler() {
@@ -42,11 +44,32 @@ public final class KmsRotationHandler extends JsonHandler {
             notices = new RemediationNotices(clients.client("sns", topicRegion, SnsClient::builder),
                     config.findingsTopicArn());
         }
-        this.service = new KeyRotationService(config, KeyRotationPolicy.of(config),
-                region -> byRegion.computeIfAbsent(region, r ->
-                        new KmsGateway(clients.client("kms", Region.of(r), KmsClient::builder), r)),
+        this.gateways = region -> byRegion.computeIfAbsent(region, r ->
+                new KmsGateway(clients.client("kms", Region.of(r), KmsClient::builder), r));
+        this.service = new KeyRotationService(config, KeyRotationPolicy.of(config), gateways,
                 clients.defaultRegion().id(), notices);
     }
+
+    /**
+     * Before the SnapStart snapshot: CloudTrail parsing and the reads every key costs (DescribeKey,
+     * GetKeyRotationStatus) built, marshalled and signed but never sent. Reads only, so even a priming that failed to
+     * stop could change nothing.
+     */
+    @Override
+    protected void prime() {
+        super.prime();
+        TriggerParser.parse(Json.readTree(new java.io.ByteArrayInputStream(PRIMING_EVENT)));
+        KmsGateway kms = gateways.apply(service.homeRegion());
+        String key = "arn:aws:kms:" + service.homeRegion() + ":111122223333:key/" + PRIMING_KEY_ID;
+        Priming.offline(() -> kms.describe(key), () -> kms.rotationStatus(key));
+    }
+
+    private static final String PRIMING_KEY_ID = "00000000-0000-4000-8000-000000000000";
+    private static final byte[] PRIMING_EVENT = ("{\"detail-type\":\"AWS API Call via CloudTrail\",\"source\":"
+            + "\"aws.kms\",\"detail\":{\"eventSource\":\"kms.amazonaws.com\",\"eventName\":\"DisableKeyRotation\","
+            + "\"awsRegion\":\"us-east-1\",\"userIdentity\":{\"type\":\"AssumedRole\",\"arn\":\"arn:aws:sts::111122223333:assumed-role/r/s\"},"
+            + "\"requestParameters\":{\"keyId\":\"" + PRIMING_KEY_ID + "\"}}}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     @Override
     protected Object handle(JsonNode event, Context context) {

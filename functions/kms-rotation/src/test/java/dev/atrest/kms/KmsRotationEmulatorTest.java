@@ -99,6 +99,26 @@ class KmsRotationEmulatorTest {
         return summary.path("items").get(0);
     }
 
+    // ------------------------------------------------------------------ SnapStart
+
+    @Test
+    void primingSendsNothingAndTheRestoredHandlerStillFixesAKey(Emulator emulator) {
+        KeyMetadata key = symmetricKey();
+        emulator.clearRequests();
+        KmsRotationHandler handler = new KmsRotationHandler(LIVE, clients);
+        long stoppedBefore = dev.atrest.core.aws.Priming.stoppedRequests();
+
+        handler.beforeCheckpoint(null);
+
+        assertThat(dev.atrest.core.aws.Priming.stoppedRequests() - stoppedBefore)
+                .as("DescribeKey and GetKeyRotationStatus built and stopped by priming").isEqualTo(2);
+        assertThat(emulator.requests()).as("requests that reached the emulator while priming").isEmpty();
+        handler.afterRestore(null);
+        JsonNode item = onlyItem(invoke(handler, forKey("cloudtrail-create-key.json", key.keyId())));
+        assertThat(item.path("outcome").asText()).isEqualTo("CHANGED");
+        assertThat(rotation(kms, key.keyId()).rotationPeriodInDays()).isEqualTo(365);
+    }
+
     // ------------------------------------------------------------------ CloudTrail events
 
     @Test

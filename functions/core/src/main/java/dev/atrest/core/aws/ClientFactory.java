@@ -11,6 +11,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.SdkSystemSetting;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -24,6 +25,14 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
  * {@code AWS_ENDPOINT_URL_<SERVICE>}, {@code AWS_MAX_ATTEMPTS}, {@code AWS_RETRY_MODE}, the default credentials
  * chain): the factory only adds what the SDK cannot infer, a shared lean HTTP client and, when an endpoint is
  * overridden (an emulator), path-style S3 addressing.
+ *
+ * <p>The HTTP client is URLConnection unless the SDK's own switch for the sync HTTP implementation,
+ * {@code -Dsoftware.amazon.awssdk.http.service.impl=<SdkHttpService class>}, is set: then each client is left to
+ * the SDK, which loads the named implementation (e.g. the AWS CRT client, if its jars are added) with its default
+ * timeouts, one HTTP client per SDK client, so implementations can be compared or swapped without a rebuild.
+ * URLConnection stays the default: the CRT client started no faster and nearly triples the artifact
+ * (docs/notes/issue-6-http-client.md). It is set explicitly because the SDK's own classpath choice would change
+ * whenever a dependency drags in another client.
  */
 public final class ClientFactory implements AutoCloseable {
     private final Region defaultRegion;
@@ -33,10 +42,14 @@ public final class ClientFactory implements AutoCloseable {
 
     public ClientFactory(Region defaultRegion) {
         this.defaultRegion = defaultRegion;
-        this.httpClient = UrlConnectionHttpClient.builder()
-                .connectionTimeout(Duration.ofSeconds(5))
-                .socketTimeout(Duration.ofSeconds(30))
-                .build();
+        // Null when the SDK chooses: an explicit client would override the property, and building one here would
+        // load URLConnection's classes for nothing. Read through the SDK's own setting so the two cannot disagree.
+        this.httpClient = SdkSystemSetting.SYNC_HTTP_SERVICE_IMPL.getStringValue().isPresent()
+                ? null
+                : UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(30))
+                        .build();
         this.credentials = DefaultCredentialsProvider.builder().build();
     }
 
@@ -62,11 +75,19 @@ public final class ClientFactory implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C extends SdkClient> C client(
             String service, Region region, Supplier<B> builder) {
-        return (C) clients.computeIfAbsent(service + "@" + region.id(), k -> builder.get()
-                .region(region)
-                .credentialsProvider(credentials)
-                .httpClient(httpClient)
-                .build());
+        return (C) clients.computeIfAbsent(service + "@" + region.id(), k -> {
+            B b = builder.get().region(region).credentialsProvider(credentials);
+            // Added to the caller's override configuration: the Consumer form of overrideConfiguration starts from
+            // an empty one and would silently drop the caller's interceptors, retry and timeout settings.
+            b.overrideConfiguration(b.overrideConfiguration().toBuilder()
+                    .addExecutionInterceptor(Priming.INTERCEPTOR)
+                    .build());
+            if (httpClient != null) {
+                b.httpClient(httpClient);
+            }
+            // Otherwise the SDK builds (and the client's close() closes) an HTTP client of the named implementation.
+            return b.build();
+        });
     }
 
     /**
@@ -106,6 +127,8 @@ public final class ClientFactory implements AutoCloseable {
     public void close() {
         clients.values().forEach(SdkClient::close);
         clients.clear();
-        httpClient.close();
+        if (httpClient != null) {
+            httpClient.close();
+        }
     }
 }

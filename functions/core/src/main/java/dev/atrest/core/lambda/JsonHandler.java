@@ -37,7 +37,12 @@ public abstract class JsonHandler implements RequestStreamHandler, Resource {
 
     @Override
     public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
-        prime();
+        try {
+            prime();
+        } catch (RuntimeException e) {
+            // Priming only saves time after a restore: a failure must not fail the snapshot (and the deployment).
+            org.slf4j.LoggerFactory.getLogger(JsonHandler.class).warn("SnapStart priming failed: {}", e.toString());
+        }
     }
 
     @Override
