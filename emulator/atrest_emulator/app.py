@@ -78,6 +78,18 @@ class EmulatorApp:
             else:
                 environ["wsgi.input"] = io.BytesIO(body)
                 result = self.moto(environ, recording_start_response)
+            if environ.get(faults.DROP_AFTER):
+                # The request was served (the write is committed); its answer is thrown away with the connection.
+                for _ in result:
+                    pass
+                getattr(result, "close", lambda: None)()
+                _drop(environ)
+                self.log.add({"service": service, "operation": call.operation,
+                              "method": environ.get("REQUEST_METHOD"), "path": path,
+                              "query": environ.get("QUERY_STRING", ""), "region": region,
+                              "status": status_holder.get("status"), "extension": response is not None,
+                              "dropped": "after", "ms": round((time.monotonic() - started) * 1000, 2)})
+                return []
         if service is not None:
             self.log.add({
                 "service": service,

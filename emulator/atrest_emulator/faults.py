@@ -9,6 +9,8 @@ Admin API:
         (-1 = all); rate: answer that fraction (with a seeded generator, so runs are repeatable).
         status 0 with delay_ms > 0 only adds latency and lets the request through.
         "drop": true closes the connection without an answer (the client sees a reset or an empty reply).
+        "drop": "after" lets the request be served first, then closes the connection instead of answering: the
+        write is committed but its answer is lost, which is what makes a client's retry meet its own write.
   GET  /_atrest/faults  -> {"rules": [...], "injected": N, "matched": N}
   DELETE /_atrest/faults (and /moto-api/reset) clears rules and counters.
 """
@@ -66,6 +68,11 @@ def before(call, request, body, region):
         with _lock:
             _stats["delayed"] += 1
         time.sleep(delay / 1000.0)
+    if chosen.get("drop") == "after":
+        with _lock:
+            _stats["injected"] += 1
+        request.environ[DROP_AFTER] = True
+        return None
     if chosen.get("drop"):
         with _lock:
             _stats["injected"] += 1
@@ -77,6 +84,9 @@ def before(call, request, body, region):
         _stats["injected"] += 1
     return error_response(call.service, request, status, chosen.get("code", "InternalError"),
                           chosen.get("message", "injected fault"))
+
+
+DROP_AFTER = "atrest.faults.drop_after"
 
 
 class DroppedConnection(Exception):
