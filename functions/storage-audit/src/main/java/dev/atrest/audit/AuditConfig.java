@@ -1,8 +1,11 @@
 package dev.atrest.audit;
 
+import dev.atrest.core.config.ConfigException;
 import dev.atrest.core.config.ConfigLoader;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * The function's environment, validated once at init.
@@ -14,16 +17,45 @@ public record AuditConfig(List<String> regions, boolean allRegions, boolean requ
         boolean securityHubEnabled, String findingsTopicArn, boolean tagResources, boolean enableEbsDefaultEncryption,
         String ebsDefaultKmsKeyArn, boolean dryRun) {
 
+    /**
+     * The ARNs are split by position later (the topic's region, the key's region), so a config built in code gets
+     * the same shape check as one loaded from the environment: a bad value fails here, naming the variable.
+     */
+    public AuditConfig {
+        regions = regions == null ? List.of() : List.copyOf(regions);
+        requireShape("FINDINGS_TOPIC_ARN", findingsTopicArn, ConfigLoader.SNS_TOPIC_ARN, "an SNS topic ARN");
+        requireShape("EBS_DEFAULT_KMS_KEY_ARN", ebsDefaultKmsKeyArn, ConfigLoader.KMS_KEY_ARN,
+                "a KMS key ARN (not an alias)");
+    }
+
+    private static void requireShape(String name, String value, Pattern pattern, String expected) {
+        if (value != null && !pattern.matcher(value).matches()) {
+            throw new ConfigException("Invalid configuration: " + name + "='" + AuditTrigger.abbreviate(value)
+                    + "' is invalid: expected " + expected);
+        }
+    }
+
     public static AuditConfig load(ConfigLoader env) {
         String rawRegions = env.optionalString("REGIONS", "");
         boolean all = rawRegions.strip().toLowerCase(Locale.ROOT).equals("all");
         List<String> regions = all ? List.of()
                 : env.list("REGIONS", ConfigLoader.REGION, "a comma-separated list of region names (us-east-1,...) or all");
+        for (String region : regions) {
+            // The pattern lets typos through ("us-esat-1"); a region the SDK does not know would fail every run.
+            if (Region.of(region).metadata() == null) {
+                env.problem("REGIONS has an unknown region '" + region + "': expected a region name (us-east-1,...) "
+                        + "or all");
+            }
+        }
         boolean enableEbs = env.bool("ENABLE_EBS_DEFAULT_ENCRYPTION", false);
+        String topic = env.matching("FINDINGS_TOPIC_ARN", ConfigLoader.SNS_TOPIC_ARN, false, "an SNS topic ARN");
+        if (topic != null && Region.of(topic.split(":")[3]).metadata() == null) {
+            env.problem("FINDINGS_TOPIC_ARN names an unknown region '" + topic.split(":")[3] + "'");
+        }
         AuditConfig config = new AuditConfig(regions, all,
                 env.bool("REQUIRE_CUSTOMER_MANAGED_KEY", false),
                 env.bool("SECURITY_HUB_ENABLED", false),
-                env.matching("FINDINGS_TOPIC_ARN", ConfigLoader.SNS_TOPIC_ARN, false, "an SNS topic ARN"),
+                topic,
                 env.bool("TAG_RESOURCES", false),
                 enableEbs,
                 env.matching("EBS_DEFAULT_KMS_KEY_ARN", ConfigLoader.KMS_KEY_ARN, false, "a KMS key ARN (not an alias)"),

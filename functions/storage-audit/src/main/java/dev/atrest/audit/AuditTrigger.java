@@ -2,42 +2,183 @@ package dev.atrest.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.json.MalformedEventException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The two schedule shapes that start an audit: the template's EventBridge Scheduler input
  * ({@code source: atrest.scheduler, detail.task: storage-audit}) and a classic scheduled event
  * ({@code source: aws.events} or {@code aws.scheduler}, empty detail). Anything else is rejected before any AWS call.
+ *
+ * @param account the envelope's {@code account}, null when the event names none
+ * @param region the envelope's {@code region}, null when the event names none
+ * @param resources the envelope's {@code resources} (the rule or schedule ARN)
  */
-public record AuditTrigger(String source) {
+public record AuditTrigger(String source, String account, String region, List<String> resources) {
     static final String TASK = "storage-audit";
     private static final Set<String> SOURCES = Set.of("atrest.scheduler", "aws.events", "aws.scheduler");
+    private static final int ECHO_LIMIT = 120;
+
+    public AuditTrigger {
+        resources = resources == null ? List.of() : List.copyOf(resources);
+    }
 
     public static AuditTrigger parse(JsonNode event) {
-        if (!event.isObject()) {
-            throw new MalformedEventException("expected a scheduled event (a JSON object), got " + event.getNodeType());
+        if (event == null || !event.isObject()) {
+            throw new MalformedEventException("expected a scheduled event (a JSON object), got "
+                    + (event == null ? "nothing" : event.getNodeType()));
         }
-        String detailType = event.path("detail-type").asText("");
+        String detailType = string(event, "detail-type");
         if (!"Scheduled Event".equals(detailType)) {
-            throw new MalformedEventException("expected detail-type 'Scheduled Event', got '" + detailType
-                    + "': the storage audit runs on a schedule only");
+            throw new MalformedEventException("expected detail-type 'Scheduled Event', got "
+                    + (detailType == null ? "none" : "'" + abbreviate(detailType) + "'")
+                    + ": the storage audit runs on a schedule only");
         }
-        String source = event.path("source").asText("");
-        if (!SOURCES.contains(source)) {
-            throw new MalformedEventException("unexpected source '" + source + "': expected one of " + SOURCES);
+        String source = string(event, "source");
+        // Set.of(...).contains(null) throws NullPointerException, so a missing source is checked first.
+        if (source == null || !SOURCES.contains(source)) {
+            throw new MalformedEventException("unexpected source " + (source == null ? "(none)" : "'"
+                    + abbreviate(source) + "'") + ": expected one of " + SOURCES);
         }
         JsonNode detail = event.path("detail");
         if (!detail.isMissingNode() && !detail.isNull() && !detail.isObject()) {
             throw new MalformedEventException("detail must be an object");
         }
         JsonNode task = detail.path("task");
-        if (!task.isMissingNode() && !TASK.equals(task.asText())) {
-            throw new MalformedEventException("detail.task '" + task.asText() + "' is not " + TASK
-                    + ": this event is meant for another function");
+        if (!task.isMissingNode()) {
+            if (!task.isTextual()) {
+                throw new MalformedEventException("detail.task is " + kind(task) + ", not the string '" + TASK + "'");
+            }
+            if (!TASK.equals(task.asText())) {
+                throw new MalformedEventException("detail.task '" + abbreviate(task.asText()) + "' is not " + TASK
+                        + ": this event is meant for another function");
+            }
         }
         if ("atrest.scheduler".equals(source) && task.isMissingNode()) {
             throw new MalformedEventException("detail.task is required for source atrest.scheduler");
         }
-        return new AuditTrigger(source);
+        return new AuditTrigger(source, string(event, "account"), string(event, "region"), resources(event));
+    }
+
+    /**
+     * Why this event is not for this function, or empty. A scheduled event names the account and region of the
+     * rule or schedule that sent it; one from another account (a forwarded event bus, a shared schedule) or another
+     * region must not start an audit with this function's permissions.
+     *
+     * @param ownAccount the function's account; null when not known yet (then only the region is checked)
+     * @param homeRegion the function's region
+     */
+    public Optional<String> outOfScope(String ownAccount, String homeRegion) {
+        List<String> accounts = new ArrayList<>();
+        List<String> regions = new ArrayList<>();
+        if (account != null) {
+            accounts.add("account=" + account);
+        }
+        if (region != null) {
+            regions.add("region=" + region);
+        }
+        for (String arn : resources) {
+            String[] parts = arn.split(":", 6);
+            if (parts.length == 6 && parts[0].equals("arn")) {
+                if (!parts[4].isEmpty()) {
+                    accounts.add("resource account=" + parts[4]);
+                }
+                if (!parts[3].isEmpty()) {
+                    regions.add("resource region=" + parts[3]);
+                }
+            }
+        }
+        if (ownAccount != null) {
+            for (String a : accounts) {
+                if (!ownAccount.equals(valueOf(a))) {
+                    return Optional.of("event for another account (" + abbreviate(a) + "; this function audits "
+                            + ownAccount + "): not acted on");
+                }
+            }
+        }
+        for (String r : regions) {
+            if (!homeRegion.equals(valueOf(r))) {
+                return Optional.of("event for another region (" + abbreviate(r) + "; this function runs in "
+                        + homeRegion + "): not acted on");
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String valueOf(String labelled) {
+        return labelled.substring(labelled.indexOf('=') + 1);
+    }
+
+    /** A field that must be a string when present; null when absent or null. */
+    private static String string(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new MalformedEventException("field '" + field + "' is " + kind(value) + ", not a string");
+        }
+        return value.asText();
+    }
+
+    private static List<String> resources(JsonNode event) {
+        JsonNode value = event.get("resources");
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw new MalformedEventException("field 'resources' is " + kind(value) + ", not an array of ARNs");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode r : value) {
+            if (!r.isTextual()) {
+                throw new MalformedEventException("field 'resources' holds " + kind(r) + ", not an ARN string");
+            }
+            out.add(r.asText());
+        }
+        return out;
+    }
+
+    private static String kind(JsonNode value) {
+        return switch (value.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> "a " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /**
+     * Echoes untrusted text in a message: at most {@value #ECHO_LIMIT} characters (never cutting a surrogate pair),
+     * control and format characters and lone surrogates escaped, so a hostile event cannot flood or forge log lines.
+     */
+    static String abbreviate(String value) {
+        if (value == null) {
+            return null;
+        }
+        String whole = escape(value, Integer.MAX_VALUE);
+        return whole.length() <= ECHO_LIMIT ? whole : escape(value, ECHO_LIMIT - 3) + "...";
+    }
+
+    /** The code points of {@code value}, escaped where needed, as many as fit in {@code max} characters. */
+    private static String escape(String value, int max) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < value.length(); ) {
+            int c = value.codePointAt(i);
+            int type = Character.getType(c);
+            String piece = Character.isISOControl(c) || type == Character.FORMAT || type == Character.SURROGATE
+                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+                    ? String.format("\\u%04x", c) : Character.toString(c);
+            if (out.length() + piece.length() > max) {
+                break;
+            }
+            out.append(piece);
+            i += Character.charCount(c);
+        }
+        return out.toString();
     }
 }

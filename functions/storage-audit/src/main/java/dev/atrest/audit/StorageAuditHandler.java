@@ -57,6 +57,15 @@ public final class StorageAuditHandler extends JsonHandler {
 
     @Override
     protected Object handle(JsonNode event, Context context) {
-        return service.run(AuditTrigger.parse(event));
+        return service.run(AuditTrigger.parse(event), context == null ? null : accountOf(context.getInvokedFunctionArn()));
+    }
+
+    /** The account of a Lambda function ARN ({@code arn:aws:lambda:region:account:function:name[:qualifier]}). */
+    static String accountOf(String functionArn) {
+        if (functionArn == null) {
+            return null;
+        }
+        String[] parts = functionArn.split(":");
+        return parts.length >= 7 && parts[4].matches("\\d{12}") ? parts[4] : null;
     }
 }

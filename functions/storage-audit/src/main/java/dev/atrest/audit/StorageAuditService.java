@@ -40,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * One audit run: every check in every region (regions and resource types concurrently, one paginated Describe pass
@@ -89,13 +90,28 @@ public final class StorageAuditService {
         }
     }
 
-    public RunSummary run(AuditTrigger trigger) {
+    /**
+     * @param invokedAccount the account of the invoked function's ARN (from the Lambda context), null when unknown:
+     *     an event for another account or region is then skipped before any AWS call; without it, after STS
+     *     GetCallerIdentity (a read) and before anything else
+     */
+    public RunSummary run(AuditTrigger trigger, String invokedAccount) {
         RunSummary summary = new RunSummary("StorageAuditFunction", trigger.source(), config.dryRun());
+        Optional<String> foreign = trigger.outOfScope(invokedAccount, homeRegion);
+        if (foreign.isPresent()) {
+            return skip(summary, foreign.get());
+        }
         Instant now = Instant.now();
         String account;
         List<String> regions;
         try {
             account = identity.accountId();
+            if (invokedAccount == null) {
+                foreign = trigger.outOfScope(account, homeRegion);
+                if (foreign.isPresent()) {
+                    return skip(summary, foreign.get());
+                }
+            }
             regions = RegionSelection.resolve(config.regions(), config.allRegions(), homeRegion, ec2::enabledRegions);
         } catch (AwsFailure f) {
             summary.add(ItemResult.of("account", "AUDIT", outcome(f), f.getMessage()));
@@ -128,11 +144,19 @@ public final class StorageAuditService {
                 sink.publish(report).forEach(summary::add);
             } catch (RuntimeException e) {
                 LOG.error("sink {} failed", sink.name(), e);
-                summary.add(ItemResult.of(sink.name(), "PUBLISH", Outcome.FAILED, String.valueOf(e.getMessage())));
+                // Core's sinks throw the SDK's exception as is: a throttled or 5xx publish is reported as retryable.
+                Outcome failed = e instanceof SdkException sdk ? outcome(AwsFailure.map(sink.name(), sdk)) : Outcome.FAILED;
+                summary.add(ItemResult.of(sink.name(), "PUBLISH", failed, String.valueOf(e.getMessage())));
                 summary.error("sink " + sink.name() + " failed: " + e.getMessage());
             }
         }
         return summary.finish();
+    }
+
+    /** An event that is not acted on at all: one skipped item with the reason, nothing audited, nothing written. */
+    private static RunSummary skip(RunSummary summary, String reason) {
+        LOG.warn("event not acted on: {}", reason);
+        return summary.add(ItemResult.of("(audit)", "IGNORE_EVENT", Outcome.SKIPPED, reason)).finish();
     }
 
     private List<Future<?>> auditRegion(ExecutorService pool, String region, String account, Instant now,
@@ -187,6 +211,7 @@ public final class StorageAuditService {
         try {
             if (decision.keyArn() != null) {
                 ec2.setDefaultKmsKey(region, decision.keyArn());
+                details.put("defaultKeySet", true);
             }
             ec2.enableEncryptionByDefault(region);
         } catch (AwsFailure f) {
@@ -195,7 +220,17 @@ public final class StorageAuditService {
             return before;
         }
         // Verify by reading back: the finding reports the state after the change, not the intent.
-        EbsDefaultsState after = ebsDefaults(region, account, keys);
+        EbsDefaultsState after;
+        try {
+            after = ebsDefaults(region, account, keys);
+        } catch (AwsFailure f) {
+            // The change was made: it must be in the summary even though it could not be verified. The scope then
+            // fails, so the region's earlier finding is not resolved on an unverified change.
+            details.put("verified", false);
+            out.actions().add(new ItemResult(resource, "ENABLE_EBS_DEFAULT_ENCRYPTION", outcome(f),
+                    "changed (" + decision.reason() + "), but reading it back failed: " + f.getMessage(), details));
+            throw f;
+        }
         boolean verified = after.encryptionByDefault()
                 && (decision.keyArn() == null || decision.keyArn().equals(after.defaultKeyId()));
         details.put("verified", verified);
@@ -214,6 +249,11 @@ public final class StorageAuditService {
             try {
                 return kms.keyManager(region, k);
             } catch (AwsFailure f) {
+                if (f.kind() == AwsFailure.Kind.RETRYABLE) {
+                    // A moment's failure says nothing about the key: the scope fails instead of reporting (and
+                    // tagging) a compliant resource as unverifiable. Not cached, so the next resource tries again.
+                    throw f;
+                }
                 LOG.warn("cannot tell who manages key {}: {}", k, f.getMessage());
                 return KeyManager.UNKNOWN;
             }

@@ -1,5 +1,6 @@
 package dev.atrest.audit;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.json.Json;
@@ -47,10 +48,15 @@ final class AuditFixture {
     }
 
     JsonNode run(AuditConfig config, String event) {
+        return run(config, event, null);
+    }
+
+    /** Runs the handler through its byte-level entry point, with a Lambda context (null: none). */
+    JsonNode run(AuditConfig config, String event, Context context) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             new StorageAuditHandler(config, clients).handleRequest(
-                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, null);
+                    new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out, context);
             return Json.MAPPER.readTree(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -98,6 +104,17 @@ final class AuditFixture {
 
     S3Client s3() {
         return clients.client("s3", () -> S3Client.builder().forcePathStyle(true));
+    }
+
+    /** A bucket in {@code region} (us-east-1 takes no location constraint). */
+    void bucket(String region, String name) {
+        S3Client s3 = clients.client("s3", Region.of(region), () -> S3Client.builder().forcePathStyle(true));
+        s3.createBucket(b -> {
+            b.bucket(name);
+            if (!"us-east-1".equals(region)) {
+                b.createBucketConfiguration(c -> c.locationConstraint(region));
+            }
+        });
     }
 
     KmsClient kms(String region) {

@@ -1,0 +1,97 @@
+package dev.atrest.audit;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.awscore.AwsExecutionAttribute;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * Counts what the SDK clients of this test JVM do, on the SDK side of the wire: logical calls (one per API method
+ * call), HTTP attempts (the SDK's retries included), calls that failed after every retry, and every write that
+ * succeeded. Registered for the audit's services through the SDK's classpath hook
+ * {@code software/amazon/awssdk/services/<service>/execution.interceptors} (test resources): the clients stay real,
+ * this only watches. Static, because the SDK instantiates it once per client.
+ */
+public final class AuditCallLog implements ExecutionInterceptor {
+    /** The operations by which the audit changes anything in AWS. */
+    static final Set<String> WRITES = Set.of("BatchImportFindings", "Publish", "CreateTags", "DeleteTags",
+            "TagResource", "UntagResource", "EnableEbsEncryptionByDefault", "ModifyEbsDefaultKmsKeyId");
+
+    public record Write(String operation, String region, Object request) {}
+
+    private static final Map<String, AtomicLong> CALLS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> ATTEMPTS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicLong> FAILED = new ConcurrentHashMap<>();
+    private static final List<Write> WRITTEN = new CopyOnWriteArrayList<>();
+
+    public static void reset() {
+        CALLS.clear();
+        ATTEMPTS.clear();
+        FAILED.clear();
+        WRITTEN.clear();
+    }
+
+    /** Keyed "Service.Operation" (e.g. "EC2.DescribeVolumes"). */
+    public static Map<String, Long> calls() {
+        return snapshot(CALLS);
+    }
+
+    public static Map<String, Long> attempts() {
+        return snapshot(ATTEMPTS);
+    }
+
+    public static Map<String, Long> failed() {
+        return snapshot(FAILED);
+    }
+
+    public static List<Write> writes() {
+        return List.copyOf(WRITTEN);
+    }
+
+    public static long total(Map<String, Long> counts) {
+        return counts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {
+        Map<String, Long> out = new TreeMap<>();
+        counts.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    private static String operation(ExecutionAttributes attributes) {
+        return attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "."
+                + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    }
+
+    @Override
+    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+        CALLS.computeIfAbsent(operation(attributes), k -> new AtomicLong()).incrementAndGet();
+    }
+
+    @Override
+    public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+        ATTEMPTS.computeIfAbsent(operation(attributes), k -> new AtomicLong()).incrementAndGet();
+    }
+
+    @Override
+    public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+        String op = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        if (WRITES.contains(op)) {
+            WRITTEN.add(new Write(op, String.valueOf(attributes.getAttribute(AwsExecutionAttribute.AWS_REGION)),
+                    context.request()));
+        }
+    }
+
+    @Override
+    public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+        FAILED.computeIfAbsent(operation(attributes), k -> new AtomicLong()).incrementAndGet();
+    }
+}
