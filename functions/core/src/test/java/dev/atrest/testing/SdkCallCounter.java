@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 
@@ -13,9 +14,20 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * retry. Counting there, not at the emulator, is what separates a retry from a new call.
  */
 public final class SdkCallCounter {
+    private final Function<ExecutionAttributes, String> key;
     private final Map<String, AtomicLong> calls = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> attempts = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> failed = new ConcurrentHashMap<>();
+
+    /** Counts keyed by operation name ("DescribeKey"). */
+    public SdkCallCounter() {
+        this(SdkCallCounter::operation);
+    }
+
+    /** Counts keyed by {@code key}, e.g. {@link #serviceAndOperation} when one counter watches several services. */
+    public SdkCallCounter(Function<ExecutionAttributes, String> key) {
+        this.key = key;
+    }
 
     public void reset() {
         calls.clear();
@@ -51,12 +63,17 @@ public final class SdkCallCounter {
         return String.valueOf(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
     }
 
+    /** "EC2.DescribeVolumes". */
+    public static String serviceAndOperation(ExecutionAttributes attributes) {
+        return attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "." + operation(attributes);
+    }
+
     public static long total(Map<String, Long> counts) {
         return counts.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    private static void increment(Map<String, AtomicLong> counts, ExecutionAttributes attributes) {
-        counts.computeIfAbsent(operation(attributes), k -> new AtomicLong()).incrementAndGet();
+    private void increment(Map<String, AtomicLong> counts, ExecutionAttributes attributes) {
+        counts.computeIfAbsent(key.apply(attributes), k -> new AtomicLong()).incrementAndGet();
     }
 
     private static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {

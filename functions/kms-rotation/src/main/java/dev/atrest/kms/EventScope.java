@@ -1,5 +1,7 @@
 package dev.atrest.kms;
 
+import static dev.atrest.core.json.UntrustedText.abbreviate;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,27 +43,18 @@ final class EventScope {
         String expectedAccount = ownAccount != null ? ownAccount : valueOf(accounts.isEmpty() ? null : accounts.get(0));
         for (String account : accounts) {
             if (expectedAccount != null && !expectedAccount.equals(valueOf(account))) {
-                return Optional.of("event for another account (" + TriggerParser.abbreviate(account)
+                return Optional.of("event for another account (" + abbreviate(account)
                         + "; this function manages " + (ownAccount != null ? ownAccount : "the event's account "
                         + expectedAccount) + "): not acted on");
             }
         }
         for (String region : regions) {
             if (!homeRegion.equals(valueOf(region))) {
-                return Optional.of("event for another region (" + TriggerParser.abbreviate(region)
+                return Optional.of("event for another region (" + abbreviate(region)
                         + "; this function manages " + homeRegion + "): not acted on");
             }
         }
         return Optional.empty();
-    }
-
-    /** The account of a Lambda function ARN ({@code arn:aws:lambda:region:account:function:name[:qualifier]}). */
-    static String accountOfFunctionArn(String functionArn) {
-        if (functionArn == null) {
-            return null;
-        }
-        String[] parts = functionArn.split(":");
-        return parts.length >= 7 && parts[4].matches("\\d{12}") ? parts[4] : null;
     }
 
     private static void addText(List<String> out, String name, JsonNode value) {

@@ -6,6 +6,7 @@ import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.aws.Priming;
 import dev.atrest.core.config.ConfigLoader;
 import dev.atrest.core.json.Json;
+import dev.atrest.core.lambda.FunctionArn;
 import dev.atrest.core.lambda.JsonHandler;
 import dev.atrest.core.summary.ItemResult.Outcome;
 import dev.atrest.core.summary.RunSummary;
@@ -74,7 +75,7 @@ public final class KmsRotationHandler extends JsonHandler {
     @Override
     protected Object handle(JsonNode event, Context context) {
         Trigger trigger = TriggerParser.parse(event);
-        String ownAccount = context == null ? null : EventScope.accountOfFunctionArn(context.getInvokedFunctionArn());
+        String ownAccount = context == null ? null : FunctionArn.account(context.getInvokedFunctionArn());
         Optional<String> foreign = EventScope.outOfScope(event, trigger, ownAccount, service.homeRegion());
         if (foreign.isPresent()) {
             return service.skip(trigger, foreign.get());

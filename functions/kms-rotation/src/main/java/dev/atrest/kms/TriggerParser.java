@@ -1,5 +1,7 @@
 package dev.atrest.kms;
 
+import static dev.atrest.core.json.UntrustedText.abbreviate;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.config.ConfigLoader;
 import dev.atrest.core.json.MalformedEventException;
@@ -168,29 +170,5 @@ public final class TriggerParser {
         } catch (NumberFormatException e) {
             throw new MalformedEventException("rotationPeriodInDays is not an integer: '" + abbreviate(text) + "'");
         }
-    }
-
-    /**
-     * Echoes untrusted text in a message: at most 120 characters (never cutting a surrogate pair), control and
-     * format characters and lone surrogates escaped (backslash, u, four hex digits).
-     */
-    static String abbreviate(String value) {
-        if (value == null) {
-            return null;
-        }
-        String cut = value;
-        if (value.length() > 120) {
-            cut = value.substring(0, Character.isHighSurrogate(value.charAt(116)) ? 116 : 117) + "...";
-        }
-        StringBuilder out = new StringBuilder(cut.length());
-        cut.codePoints().forEach(c -> {
-            int type = Character.getType(c);
-            if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.SURROGATE) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.toString();
     }
 }

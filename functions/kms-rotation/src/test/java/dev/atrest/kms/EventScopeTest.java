@@ -61,16 +61,4 @@ class EventScopeTest {
             assertThat(out).as(row).hasValueSatisfying(r -> assertThat(r).contains(reason).contains("not acted on"));
         }
     }
-
-    @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(nullValues = "-", value = {
-        "arn:aws:lambda:us-east-1:123456789012:function:KmsRotationFunction, 123456789012",
-        "arn:aws:lambda:us-east-1:123456789012:function:KmsRotationFunction:live, 123456789012",
-        "arn:aws:lambda:us-east-1:12345:function:f, -",
-        "not an arn, -",
-        "-, -",
-    })
-    void readsTheAccountOfTheFunctionArn(String arn, String account) {
-        assertThat(EventScope.accountOfFunctionArn(arn)).isEqualTo(account);
-    }
 }

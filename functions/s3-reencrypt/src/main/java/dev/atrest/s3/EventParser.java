@@ -1,5 +1,7 @@
 package dev.atrest.s3;
 
+import static dev.atrest.core.json.UntrustedText.abbreviate;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.json.MalformedEventException;
 import java.net.URLDecoder;
@@ -17,8 +19,6 @@ public final class EventParser {
 
     /** S3 object keys are at most 1024 bytes of UTF-8. */
     static final int MAX_KEY_BYTES = 1024;
-    /** Echoed event values are cut to this many characters. */
-    static final int MAX_ECHO = 120;
 
     public static Trigger parse(JsonNode event) {
         return parse(event, null, null);
@@ -62,40 +62,6 @@ public final class EventParser {
             }
         }
         return trigger;
-    }
-
-    /** The account of a Lambda function ARN ({@code arn:aws:lambda:region:account:function:name[:qualifier]}). */
-    static String accountOfFunctionArn(String functionArn) {
-        if (functionArn == null) {
-            return null;
-        }
-        String[] parts = functionArn.split(":");
-        return parts.length >= 7 && parts[4].matches("\\d{12}") ? parts[4] : null;
-    }
-
-    /**
-     * An untrusted value for a message: at most {@link #MAX_ECHO} characters, never a split surrogate pair, control
-     * and format characters and lone surrogates escaped as \\uXXXX.
-     */
-    static String abbreviate(String value) {
-        if (value == null) {
-            return null;
-        }
-        StringBuilder out = new StringBuilder();
-        int i = 0;
-        while (i < value.length() && out.length() < MAX_ECHO) {
-            int cp = value.codePointAt(i);
-            int type = Character.getType(cp);
-            if (Character.isISOControl(cp) || type == Character.FORMAT || type == Character.SURROGATE
-                    || type == Character.UNASSIGNED || type == Character.LINE_SEPARATOR
-                    || type == Character.PARAGRAPH_SEPARATOR) {
-                out.append(String.format("\\u%04X", cp));
-            } else {
-                out.appendCodePoint(cp);
-            }
-            i += Character.charCount(cp);
-        }
-        return i < value.length() ? out + "…(" + value.length() + " chars)" : out.toString();
     }
 
     private static Trigger parseShape(JsonNode event) {

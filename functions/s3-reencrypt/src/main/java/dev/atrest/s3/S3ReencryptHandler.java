@@ -6,6 +6,7 @@ import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.aws.Priming;
 import dev.atrest.core.config.ConfigLoader;
 import dev.atrest.core.json.Json;
+import dev.atrest.core.lambda.FunctionArn;
 import dev.atrest.core.lambda.JsonHandler;
 import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.ItemResult.Outcome;
@@ -64,7 +65,7 @@ public final class S3ReencryptHandler extends JsonHandler {
     protected Object handle(JsonNode event, Context context) {
         // Events naming another account or region are skipped: the function acts only on its own account's objects.
         Trigger trigger = EventParser.parse(event,
-                EventParser.accountOfFunctionArn(context == null ? null : context.getInvokedFunctionArn()), homeRegion);
+                FunctionArn.account(context == null ? null : context.getInvokedFunctionArn()), homeRegion);
         // Created before the work so its duration covers it.
         RunSummary summary = new RunSummary(FUNCTION, trigger.kind().label(), service.config().dryRun());
         List<ItemResult> items = service.process(trigger.tasks());

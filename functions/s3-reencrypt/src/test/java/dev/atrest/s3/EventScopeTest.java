@@ -23,17 +23,6 @@ class EventScopeTest {
             + "\"region\":\"%s\",\"detail\":{\"bucket\":{\"name\":\"b\"},\"object\":{\"key\":\"k\"}}}";
 
     @Test
-    void accountComesFromTheInvokedFunctionArn() {
-        assertThat(EventParser.accountOfFunctionArn("arn:aws:lambda:us-east-1:123456789012:function:f"))
-                .isEqualTo("123456789012");
-        assertThat(EventParser.accountOfFunctionArn("arn:aws:lambda:us-east-1:123456789012:function:f:live"))
-                .isEqualTo("123456789012");
-        assertThat(EventParser.accountOfFunctionArn("arn:aws:lambda:us-east-1:12345:function:f")).isNull();
-        assertThat(EventParser.accountOfFunctionArn("nonsense")).isNull();
-        assertThat(EventParser.accountOfFunctionArn(null)).isNull();
-    }
-
-    @Test
     void aNotificationRecordForAnotherRegionIsSkipped() {
         ObjectTask t = EventParser.parse(json(NOTIFICATION.formatted("eu-west-1")), "123456789012", "us-east-1")
                 .tasks().get(0);
@@ -62,15 +51,6 @@ class EventScopeTest {
         assertThat(EventParser.parse(json(event.formatted("é".repeat(512)))).tasks().get(0).problem()).isNull();
         assertThat(EventParser.parse(json(event.formatted("é".repeat(513)))).tasks().get(0).problem())
                 .contains("1026 bytes");
-    }
-
-    @Test
-    void echoedValuesAreBoundedAndEscaped() {
-        assertThat(EventParser.abbreviate("a\u0000b\u001B\u202Ec")).isEqualTo("a\\u0000b\\u001B\\u202Ec");
-        String cut = EventParser.abbreviate("x".repeat(119) + "😀😀");
-        assertThat(cut).startsWith("x".repeat(119) + "😀").endsWith("(123 chars)");
-        assertThat(EventParser.abbreviate("\uD800")).isEqualTo("\\uD800");
-        assertThat(EventParser.abbreviate("A".repeat(200_000))).hasSizeLessThan(150);
     }
 
     static ObjectState state(String etag, Instant modified) {

@@ -1,5 +1,7 @@
 package dev.atrest.audit;
 
+import static dev.atrest.core.json.UntrustedText.abbreviate;
+
 import dev.atrest.core.config.ConfigException;
 import dev.atrest.core.config.ConfigLoader;
 import java.util.List;
@@ -30,7 +32,7 @@ public record AuditConfig(List<String> regions, boolean allRegions, boolean requ
 
     private static void requireShape(String name, String value, Pattern pattern, String expected) {
         if (value != null && !pattern.matcher(value).matches()) {
-            throw new ConfigException("Invalid configuration: " + name + "='" + AuditTrigger.abbreviate(value)
+            throw new ConfigException("Invalid configuration: " + name + "='" + abbreviate(value)
                     + "' is invalid: expected " + expected);
         }
     }

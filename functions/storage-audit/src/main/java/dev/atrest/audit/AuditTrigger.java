@@ -1,5 +1,7 @@
 package dev.atrest.audit;
 
+import static dev.atrest.core.json.UntrustedText.abbreviate;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.json.MalformedEventException;
 import java.util.ArrayList;
@@ -19,7 +21,6 @@ import java.util.Set;
 public record AuditTrigger(String source, String account, String region, List<String> resources) {
     static final String TASK = "storage-audit";
     private static final Set<String> SOURCES = Set.of("atrest.scheduler", "aws.events", "aws.scheduler");
-    private static final int ECHO_LIMIT = 120;
 
     public AuditTrigger {
         resources = resources == null ? List.of() : List.copyOf(resources);
@@ -150,35 +151,5 @@ public record AuditTrigger(String source, String account, String region, List<St
             case NULL -> "null";
             default -> "a " + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
         };
-    }
-
-    /**
-     * Echoes untrusted text in a message: at most {@value #ECHO_LIMIT} characters (never cutting a surrogate pair),
-     * control and format characters and lone surrogates escaped, so a hostile event cannot flood or forge log lines.
-     */
-    static String abbreviate(String value) {
-        if (value == null) {
-            return null;
-        }
-        String whole = escape(value, Integer.MAX_VALUE);
-        return whole.length() <= ECHO_LIMIT ? whole : escape(value, ECHO_LIMIT - 3) + "...";
-    }
-
-    /** The code points of {@code value}, escaped where needed, as many as fit in {@code max} characters. */
-    private static String escape(String value, int max) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < value.length(); ) {
-            int c = value.codePointAt(i);
-            int type = Character.getType(c);
-            String piece = Character.isISOControl(c) || type == Character.FORMAT || type == Character.SURROGATE
-                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
-                    ? String.format("\\u%04x", c) : Character.toString(c);
-            if (out.length() + piece.length() > max) {
-                break;
-            }
-            out.append(piece);
-            i += Character.charCount(c);
-        }
-        return out.toString();
     }
 }

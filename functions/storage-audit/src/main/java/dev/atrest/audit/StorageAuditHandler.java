@@ -11,25 +11,40 @@ import dev.atrest.audit.aws.SecurityHubGateway;
 import dev.atrest.audit.sink.ResourceTagSink;
 import dev.atrest.audit.sink.SecurityHubSink;
 import dev.atrest.core.aws.ClientFactory;
+import dev.atrest.core.aws.Priming;
 import dev.atrest.core.config.ConfigLoader;
 import dev.atrest.core.findings.FindingSink;
 import dev.atrest.core.findings.MetricsLogSink;
 import dev.atrest.core.findings.SnsSummarySink;
 import dev.atrest.core.lambda.Invocation;
+import dev.atrest.core.lambda.FunctionArn;
 import dev.atrest.core.lambda.JsonHandler;
+import dev.atrest.core.json.Json;
+import dev.atrest.core.summary.ItemResult.Outcome;
+import dev.atrest.core.summary.RunSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
  * Scheduled storage audit: accepts the schedule's event, runs {@link StorageAuditService}, returns its summary.
- * A region or check that fails is reported in the summary instead of failing the invocation: the next scheduled run
- * repeats the whole audit anyway, and a retry would redo every region that succeeded.
+ * A region or check that fails for good (access denied, an opted-out region) is reported in the summary and does not
+ * fail the invocation. One that failed in a way a retry may fix (throttling or 5xx after the SDK's retries) fails
+ * the invocation once every output is written: the summary of an asynchronous invocation is read by no one, while
+ * the failure reaches Lambda's retries and then the on-failure queue. Re-running the whole audit is safe, because
+ * finding ids are stable and resolution needs a complete scope.
  */
 public final class StorageAuditHandler extends JsonHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(StorageAuditHandler.class);
+
     private final StorageAuditService service;
+    private final Ec2Gateway ec2;
+    private final EfsGateway efs;
+    private final String homeRegion;
 
     /** Lambda's constructor: the init phase (configuration and clients). */
     public StorageAuditHandler() {
@@ -37,8 +52,9 @@ public final class StorageAuditHandler extends JsonHandler {
     }
 
     public StorageAuditHandler(AuditConfig config, ClientFactory clients) {
-        Ec2Gateway ec2 = new Ec2Gateway(clients);
-        EfsGateway efs = new EfsGateway(clients);
+        this.ec2 = new Ec2Gateway(clients);
+        this.efs = new EfsGateway(clients);
+        this.homeRegion = clients.defaultRegion().id();
         Optional<SecurityHubGateway> hub = config.securityHubEnabled()
                 ? Optional.of(new SecurityHubGateway(clients, StorageAuditService.SOURCE)) : Optional.empty();
         List<FindingSink> sinks = new ArrayList<>();
@@ -55,17 +71,49 @@ public final class StorageAuditHandler extends JsonHandler {
                 new S3Gateway(clients), new KmsGateway(clients), hub, sinks);
     }
 
+    /**
+     * Before the SnapStart snapshot: trigger parsing and the audit's first Describe requests built, marshalled and
+     * signed but never sent. Reads only, so even a priming that failed to stop could change nothing.
+     */
     @Override
-    protected Object handle(JsonNode event, Context context) {
-        return service.run(AuditTrigger.parse(event), context == null ? null : accountOf(context.getInvokedFunctionArn()));
+    protected void prime() {
+        super.prime();
+        AuditTrigger.parse(Json.readTree(new java.io.ByteArrayInputStream(PRIMING_EVENT)));
+        String partition = AccountIdentity.partition(homeRegion);
+        Priming.offline(
+                () -> ec2.volumes(homeRegion, "111122223333", partition, v -> { }),
+                () -> ec2.snapshots(homeRegion, partition, s -> { }),
+                () -> ec2.encryptionByDefault(homeRegion),
+                () -> efs.fileSystems(homeRegion, f -> { }));
     }
 
-    /** The account of a Lambda function ARN ({@code arn:aws:lambda:region:account:function:name[:qualifier]}). */
-    static String accountOf(String functionArn) {
-        if (functionArn == null) {
-            return null;
+    private static final byte[] PRIMING_EVENT = ("{\"detail-type\":\"Scheduled Event\",\"source\":\"atrest.scheduler\","
+            + "\"detail\":{\"task\":\"storage-audit\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    @Override
+    protected Object handle(JsonNode event, Context context) {
+        RunSummary summary = service.run(AuditTrigger.parse(event),
+                context == null ? null : FunctionArn.account(context.getInvokedFunctionArn()));
+        if (summary.hasRetryableFailures()) {
+            LOG.error("audit incomplete, failing the invocation so it is retried: {}", Json.write(summary));
+            throw new AuditIncompleteException(summary);
         }
-        String[] parts = functionArn.split(":");
-        return parts.length >= 7 && parts[4].matches("\\d{12}") ? parts[4] : null;
+        return summary;
+    }
+
+    /** Thrown after a run whose failures a retry may fix; carries the run's summary. */
+    public static final class AuditIncompleteException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient RunSummary summary;
+
+        AuditIncompleteException(RunSummary summary) {
+            super(summary.count(Outcome.RETRYABLE_FAILURE) + " check(s) or output(s) failed in a way a retry may fix; "
+                    + "summary: " + Json.write(summary.getCounts()));
+            this.summary = summary;
+        }
+
+        public RunSummary summary() {
+            return summary;
+        }
     }
 }

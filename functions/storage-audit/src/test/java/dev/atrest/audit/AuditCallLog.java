@@ -1,12 +1,10 @@
 package dev.atrest.audit;
 
+import dev.atrest.testing.SdkCallCounter;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.awscore.AwsExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -27,29 +25,25 @@ public final class AuditCallLog implements ExecutionInterceptor {
 
     public record Write(String operation, String region, Object request) {}
 
-    private static final Map<String, AtomicLong> CALLS = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicLong> ATTEMPTS = new ConcurrentHashMap<>();
-    private static final Map<String, AtomicLong> FAILED = new ConcurrentHashMap<>();
+    private static final SdkCallCounter COUNTS = new SdkCallCounter(SdkCallCounter::serviceAndOperation);
     private static final List<Write> WRITTEN = new CopyOnWriteArrayList<>();
 
     public static void reset() {
-        CALLS.clear();
-        ATTEMPTS.clear();
-        FAILED.clear();
+        COUNTS.reset();
         WRITTEN.clear();
     }
 
     /** Keyed "Service.Operation" (e.g. "EC2.DescribeVolumes"). */
     public static Map<String, Long> calls() {
-        return snapshot(CALLS);
+        return COUNTS.calls();
     }
 
     public static Map<String, Long> attempts() {
-        return snapshot(ATTEMPTS);
+        return COUNTS.attempts();
     }
 
     public static Map<String, Long> failed() {
-        return snapshot(FAILED);
+        return COUNTS.failed();
     }
 
     public static List<Write> writes() {
@@ -57,28 +51,17 @@ public final class AuditCallLog implements ExecutionInterceptor {
     }
 
     public static long total(Map<String, Long> counts) {
-        return counts.values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    private static Map<String, Long> snapshot(Map<String, AtomicLong> counts) {
-        Map<String, Long> out = new TreeMap<>();
-        counts.forEach((k, v) -> out.put(k, v.get()));
-        return out;
-    }
-
-    private static String operation(ExecutionAttributes attributes) {
-        return attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + "."
-                + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        return SdkCallCounter.total(counts);
     }
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        CALLS.computeIfAbsent(operation(attributes), k -> new AtomicLong()).incrementAndGet();
+        COUNTS.call(attributes);
     }
 
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
-        ATTEMPTS.computeIfAbsent(operation(attributes), k -> new AtomicLong()).incrementAndGet();
+        COUNTS.attempt(attributes);
     }
 
     @Override
@@ -92,6 +75,6 @@ public final class AuditCallLog implements ExecutionInterceptor {
 
     @Override
     public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
-        FAILED.computeIfAbsent(operation(attributes), k -> new AtomicLong()).incrementAndGet();
+        COUNTS.failure(attributes);
     }
 }

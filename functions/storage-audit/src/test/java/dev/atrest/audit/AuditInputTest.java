@@ -40,20 +40,6 @@ class AuditInputTest {
                 .isInstanceOf(MalformedEventException.class).hasMessageContaining(message);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(nullValues = "none", value = {
-        "arn:aws:lambda:us-east-1:123456789012:function:StorageAuditFunction, 123456789012",
-        "arn:aws:lambda:us-east-1:123456789012:function:StorageAuditFunction:live, 123456789012",
-        "arn:aws-cn:lambda:cn-north-1:210987654321:function:f, 210987654321",
-        "arn:aws:lambda:us-east-1:12345:function:f, none",
-        "arn:aws:lambda:us-east-1:123456789012, none",
-        "not-an-arn, none",
-        "none, none",
-    })
-    void theFunctionsAccountComesFromItsInvokedArn(String functionArn, String account) {
-        assertThat(StorageAuditHandler.accountOf(functionArn)).isEqualTo(account);
-    }
-
     @Test
     void configDefaultsToDryRunInTheFunctionsRegion() {
         AuditConfig c = AuditConfig.load(new ConfigLoader(Map.of()));

@@ -50,6 +50,28 @@ class StorageAuditEmulatorTest {
     }
 
     @Test
+    void snapStartPrimingSendsNothingAndTheRestoredHandlerStillAudits(Emulator emulator) throws Exception {
+        fx.seedEc2("{\"volumes\":[{\"count\":1}]}");
+        emulator.clearRequests();
+        StorageAuditHandler handler = new StorageAuditHandler(reportOnly("us-east-1"), fx.clients);
+        long stoppedBefore = dev.atrest.core.aws.Priming.stoppedRequests();
+
+        handler.beforeCheckpoint(null);
+
+        assertThat(dev.atrest.core.aws.Priming.stoppedRequests() - stoppedBefore)
+                .as("DescribeVolumes, DescribeSnapshots, GetEbsEncryptionByDefault, DescribeFileSystems stopped")
+                .isEqualTo(4);
+        assertThat(emulator.requests()).as("requests that reached the emulator while priming").isEmpty();
+        handler.afterRestore(null);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        handler.handleRequest(new java.io.ByteArrayInputStream(AuditFixture.SCHEDULE.getBytes(
+                java.nio.charset.StandardCharsets.UTF_8)), out, null);
+        JsonNode summary = dev.atrest.core.json.Json.MAPPER.readTree(out.toByteArray());
+        assertThat(AuditFixture.scope(summary, "us-east-1", "ebs-volume-encrypted").path("outcome").asText())
+                .isEqualTo("REPORTED");
+    }
+
+    @Test
     void eachCheckReportsNonCompliantResourcesAndPassesCompliantOnes() {
         fx.hub("us-east-1").enableSecurityHub(b -> {});
         Ec2Client ec2 = fx.ec2("us-east-1");

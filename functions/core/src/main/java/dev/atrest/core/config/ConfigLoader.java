@@ -170,6 +170,6 @@ public final class ConfigLoader {
     }
 
     private static String abbreviate(String value) {
-        return value.length() <= 80 ? value : value.substring(0, 77) + "...";
+        return dev.atrest.core.json.UntrustedText.abbreviate(value);
     }
 }

@@ -30,10 +30,12 @@ public final class Json {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new MalformedEventException("event is not valid JSON: " + e.getOriginalMessage());
+            throw new MalformedEventException("event is not valid JSON: "
+                    + UntrustedText.abbreviate(e.getOriginalMessage()));
         } catch (java.io.CharConversionException e) {
             // Bytes that are not text in any encoding Jackson detects (e.g. invalid UTF-32 code points).
-            throw new MalformedEventException("event is not valid JSON text: " + e.getMessage());
+            throw new MalformedEventException("event is not valid JSON text: "
+                    + UntrustedText.abbreviate(e.getMessage()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
