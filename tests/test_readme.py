@@ -17,3 +17,11 @@ def test_every_function_env_var_in_the_template_is_documented():
     table = config_table.table()
     for var in ("TARGET_KMS_KEY_ARN", "DRY_RUN", "ROTATION_PERIOD_DAYS", "REGIONS", "SECURITY_HUB_ENABLED"):
         assert f"`{var}`" in table
+
+
+def test_readme_performance_section_is_the_latest_bench_table():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
+    section = readme.split("<!-- bench:start -->", 1)[1].split("<!-- bench:end -->", 1)[0].strip()
+    latest = open(os.path.join(root, "bench", "results", "latest.md"), encoding="utf-8").read().strip()
+    assert section == latest, "README's Performance table is not bench/results/latest.md: run make bench"
