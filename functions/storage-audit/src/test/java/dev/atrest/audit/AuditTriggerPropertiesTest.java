@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.BooleanNode;
-import com.fasterxml.jackson.databind.node.DoubleNode;
-import com.fasterxml.jackson.databind.node.IntNode;
-import com.fasterxml.jackson.databind.node.LongNode;
-import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.atrest.core.json.Json;
+import dev.atrest.testing.JsonArbitraries;
 import dev.atrest.core.json.MalformedEventException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -80,63 +75,14 @@ class AuditTriggerPropertiesTest {
 
     // ------------------------------------------------------------------ generators
 
-    static Arbitrary<String> text() {
-        return Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.of(VALUES)),
-                Tuple.of(1, Arbitraries.strings().all().ofMaxLength(40)),
-                Tuple.of(1, Arbitraries.strings().withCharRange('a', 'z').withChars("-:/.0123456789").ofMaxLength(60)));
-    }
+    static final JsonArbitraries GEN = new JsonArbitraries(FIELDS, VALUES);
 
-    static Arbitrary<JsonNode> leaf() {
-        return Arbitraries.oneOf(
-                Arbitraries.just(NullNode.getInstance()),
-                Arbitraries.of(true, false).map(BooleanNode::valueOf),
-                Arbitraries.integers().map(IntNode::valueOf),
-                Arbitraries.longs().map(LongNode::valueOf),
-                Arbitraries.doubles().map(DoubleNode::valueOf),
-                text().map(TextNode::valueOf));
+    static Arbitrary<String> text() {
+        return GEN.text();
     }
 
     static Arbitrary<JsonNode> json(int depth) {
-        if (depth == 0) {
-            return leaf();
-        }
-        Arbitrary<JsonNode> child = Arbitraries.lazy(() -> json(depth - 1));
-        Arbitrary<JsonNode> array = child.list().ofMaxSize(4).map(items -> {
-            ArrayNode node = Json.MAPPER.createArrayNode();
-            items.forEach(node::add);
-            return node;
-        });
-        Arbitrary<String> names = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.of(FIELDS)),
-                Tuple.of(1, Arbitraries.strings().all().ofMaxLength(12)));
-        Arbitrary<JsonNode> object = Combinators.combine(names.list().ofMaxSize(6), child.list().ofMaxSize(6))
-                .as((keys, values) -> {
-                    ObjectNode node = Json.MAPPER.createObjectNode();
-                    for (int i = 0; i < Math.min(keys.size(), values.size()); i++) {
-                        node.set(keys.get(i), values.get(i));
-                    }
-                    return (JsonNode) node;
-                });
-        return Arbitraries.frequencyOf(Tuple.of(3, leaf()), Tuple.of(1, array), Tuple.of(3, object));
-    }
-
-    /** Set (or, when the value is empty, remove) the field at {@code path}, creating objects on the way. */
-    record Mutation(List<String> path, Optional<JsonNode> value) {
-        void apply(ObjectNode root) {
-            ObjectNode node = root;
-            for (String step : path.subList(0, path.size() - 1)) {
-                JsonNode next = node.get(step);
-                if (!(next instanceof ObjectNode)) {
-                    next = node.putObject(step);
-                }
-                node = (ObjectNode) next;
-            }
-            String last = path.get(path.size() - 1);
-            if (value.isPresent()) {
-                node.set(last, value.get().deepCopy());
-            } else {
-                node.remove(last);
-            }
-        }
+        return GEN.json(depth);
     }
 
     @Provide
@@ -147,17 +93,7 @@ class AuditTriggerPropertiesTest {
     /** A real schedule event with one to four fields removed or replaced by anything. */
     @Provide
     Arbitrary<JsonNode> mutatedEvents() {
-        Arbitrary<Optional<JsonNode>> values = Arbitraries.frequencyOf(
-                Tuple.of(4, text().map(t -> Optional.<JsonNode>of(TextNode.valueOf(t)))),
-                Tuple.of(3, json(2).map(Optional::of)),
-                Tuple.of(2, Arbitraries.just(Optional.<JsonNode>empty())));
-        Arbitrary<Mutation> mutation = Combinators.combine(Arbitraries.of(PATHS), values).as(Mutation::new);
-        return Combinators.combine(Arbitraries.of(SAMPLES), mutation.list().ofMinSize(1).ofMaxSize(4))
-                .as((sample, mutations) -> {
-                    ObjectNode event = (ObjectNode) json(sample);
-                    mutations.forEach(m -> m.apply(event));
-                    return event;
-                });
+        return GEN.mutated(SAMPLES.stream().map(AuditTriggerPropertiesTest::json).toList(), PATHS);
     }
 
     /** A valid scheduled event as EventBridge or Scheduler might send it: the facts, and the event built from them. */
