@@ -106,17 +106,8 @@ def snapshot_artifact(dest_build_dir, attempts=20, settle_s=3):
 
 
 def artifact_size(root):
-    unzipped = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(root) for f in files)
-    with tempfile.TemporaryDirectory() as tmp:
-        zip_path = os.path.join(tmp, "a.zip")
-        with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
-            for d, _, files in os.walk(root):
-                for f in files:
-                    full = os.path.join(d, f)
-                    z.write(full, os.path.relpath(full, root))
-        zipped = os.path.getsize(zip_path)
-    return {"unzipped_mb": round(unzipped / 2**20, 2), "zipped_mb": round(zipped / 2**20, 2),
-            "jars": len(os.listdir(os.path.join(root, "lib")))}
+    from run import artifact_size as size  # one measure for every bench figure; this comparison reports MiB
+    return size(root, unit=2**20)
 
 
 def prepare_variants(tmp):

@@ -120,23 +120,24 @@ def event_naming(event, key):
     return out
 
 
+def artifact_size(root, unit=1_000_000):
+    """Unzipped and deflate-zipped size of one built artifact directory, in MB of {unit} bytes."""
+    unzipped = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(root) for f in files)
+    with tempfile.TemporaryDirectory() as tmp:
+        zip_path = os.path.join(tmp, "a.zip")
+        with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
+            for d, _, files in os.walk(root):
+                for f in files:
+                    full = os.path.join(d, f)
+                    z.write(full, os.path.relpath(full, root))
+        zipped = os.path.getsize(zip_path)
+    return {"unzipped_mb": round(unzipped / unit, 2), "zipped_mb": round(zipped / unit, 2),
+            "jars": len(os.listdir(os.path.join(root, "lib")))}
+
+
 def artifacts(unit=1_000_000):
     """Size of each built artifact in MB of 10^6 bytes (the stricter reading of the 20 MB target)."""
-    out = {}
-    for name in FUNCTIONS:
-        root = os.path.join(ROOT, ".aws-sam", "build", name)
-        unzipped = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(root) for f in files)
-        with tempfile.TemporaryDirectory() as tmp:
-            zip_path = os.path.join(tmp, "a.zip")
-            with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as z:
-                for d, _, files in os.walk(root):
-                    for f in files:
-                        full = os.path.join(d, f)
-                        z.write(full, os.path.relpath(full, root))
-            zipped = os.path.getsize(zip_path)
-        out[name] = {"unzipped_mb": round(unzipped / unit, 2), "zipped_mb": round(zipped / unit, 2),
-                     "jars": len(os.listdir(os.path.join(root, "lib")))}
-    return out
+    return {name: artifact_size(os.path.join(ROOT, ".aws-sam", "build", name), unit) for name in FUNCTIONS}
 
 
 # Largest page of each audit Describe API (AWS API references), for the "ceil(N / max page size)" target.

@@ -58,6 +58,11 @@ final class AuditFixture {
      * that failed the invocation (retryable failures) is returned too, marked {@code "invocationFailed": true}.
      */
     JsonNode run(AuditConfig config, String event, Context context) {
+        return run(clients, config, event, context);
+    }
+
+    /** {@link #run(AuditConfig, String, Context)} with other clients (e.g. ones with SDK retries off). */
+    static JsonNode run(ClientFactory clients, AuditConfig config, String event, Context context) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             new StorageAuditHandler(config, clients).handleRequest(

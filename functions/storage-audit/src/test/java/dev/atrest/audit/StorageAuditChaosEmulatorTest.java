@@ -12,15 +12,12 @@ import dev.atrest.core.json.Json;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
 import dev.atrest.testing.TestContext;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -291,27 +288,12 @@ class StorageAuditChaosEmulatorTest {
         return new Reported(summary, started, failedScopes, history, imports, publish, tags, ebs);
     }
 
+    /**
+     * The audit through its byte-level entry point. A run with retryable failures fails the invocation (Lambda's
+     * retries, then the on-failure queue) after writing its outputs; the fixture returns that run's summary too.
+     */
     private JsonNode invoke(ClientFactory clients, AuditConfig config) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            new StorageAuditHandler(config, clients).handleRequest(
-                    new ByteArrayInputStream(AuditFixture.SCHEDULE.getBytes(StandardCharsets.UTF_8)), out,
-                    new TestContext("StorageAuditFunction"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (StorageAuditHandler.AuditIncompleteException e) {
-            // The failure channel: Lambda retries the invocation, then sends it to the on-failure queue. The run's
-            // outputs were written first, and its summary travels with the exception.
-            JsonNode summary = read(dev.atrest.core.json.Json.write(e.summary()));
-            assertThat(summary.path("counts").path("RETRYABLE_FAILURE").asInt()).isPositive();
-            return summary;
-        } catch (RuntimeException e) {
-            fail("the audit invocation failed in an undocumented way", e);
-        }
-        JsonNode summary = read(out.toString(StandardCharsets.UTF_8));
-        assertThat(summary.path("counts").path("RETRYABLE_FAILURE").asInt())
-                .as("a run with retryable failures must fail the invocation").isZero();
-        return summary;
+        return AuditFixture.run(clients, config, AuditFixture.SCHEDULE, new TestContext("StorageAuditFunction"));
     }
 
     private List<JsonNode> summaryMessages() {
