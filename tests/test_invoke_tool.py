@@ -18,6 +18,20 @@ def test_function_environment_is_globals_plus_its_own_with_parameter_defaults():
     assert env["COMPLIANT_KMS_KEY_ARNS"] == ""  # an empty CommaDelimitedList joined
     assert env["POWERTOOLS_SERVICE_NAME"] == "s3-reencrypt"
     assert "TieredStopAtLevel=1" in env["JAVA_TOOL_OPTIONS"]
+    # What Lambda's JVM picks at this memory size; the local runner's machine would otherwise get G1.
+    assert "-XX:+UseSerialGC" in env["JAVA_TOOL_OPTIONS"]
+
+
+def test_handler_environment_takes_name_value_pairs_and_refuses_others():
+    env = invoke.handler_environment(["JAVA_TOOL_OPTIONS=-XX:+UseSerialGC -Da=b", "EMPTY="])
+    assert env == {"JAVA_TOOL_OPTIONS": "-XX:+UseSerialGC -Da=b", "EMPTY": ""}
+    for bad in ("NOVALUE", "=value"):
+        try:
+            invoke.handler_environment([bad])
+        except SystemExit as e:
+            assert "NAME=VALUE" in str(e)
+        else:
+            raise AssertionError(f"expected SystemExit for {bad!r}")
 
 
 def test_parameter_overrides_reach_the_environment():

@@ -239,6 +239,17 @@ def find_java():
     return os.path.join(home.stdout.strip(), "bin", "java")
 
 
+def handler_environment(items):
+    """--env NAME=VALUE items as a dict; the value may itself contain '=' (JVM options do)."""
+    env = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise SystemExit(f"invoke: --env wants NAME=VALUE, got {item!r}")
+        env[name] = value
+    return env
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("function", help="logical id in template.yaml, e.g. S3ReencryptFunction")
@@ -249,6 +260,9 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, help="seconds; default: the function's Timeout")
     parser.add_argument("--handler", help="run this handler from --task-root instead of a template function")
     parser.add_argument("--task-root", help="artifact directory (lib/*.jar) for --handler")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="a variable of the --handler run's environment (template functions take theirs from "
+                             "template.yaml); repeatable")
     parser.add_argument("--stats", help="write {elapsed_ms, peak_rss_kb, outcome} of the run to this JSON file")
     args = parser.parse_args(argv)
 
@@ -256,8 +270,9 @@ def main(argv=None):
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
     overrides = {k[len("ATREST_PARAM_"):]: v for k, v in os.environ.items() if k.startswith("ATREST_PARAM_")}
     if args.handler:
-        # A handler outside the template (the benchmarks' baseline): no template environment.
-        props, fn_env = {"Handler": args.handler, "Timeout": 60, "MemorySize": 1024}, {}
+        # A handler outside the template (the benchmarks' references): only the environment given with --env.
+        props = {"Handler": args.handler, "Timeout": 60, "MemorySize": 1024}
+        fn_env = handler_environment(args.env)
         task_root = args.task_root
     else:
         tmpl = TemplateEnvironment(args.template, region, overrides)
