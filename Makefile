@@ -110,9 +110,15 @@ bench/baseline/target/lambda/lib/.built: bench/baseline/pom.xml $(wildcard bench
 	cd bench/baseline && $(MVN) package
 	touch $@
 
-bench: setup ric sam-build bench/baseline/target/lambda/lib/.built
+bench/floor/target/lambda/lib/.built: bench/floor/pom.xml pom.xml functions/core/src/main/resources/log4j2.xml $(wildcard bench/floor/src/main/java/dev/atrest/bench/*.java)
+	rm -rf bench/floor/target/lambda
+	cd bench/floor && $(MVN) package
+	cp bench/floor/target/atrest-bench-floor-*.jar bench/floor/target/lambda/lib/
+	touch $@
+
+bench: setup ric sam-build bench/baseline/target/lambda/lib/.built bench/floor/target/lambda/lib/.built
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	$(MVN) clean
-	rm -rf .aws-sam tools/ric/target bench/baseline/target
+	rm -rf .aws-sam tools/ric/target bench/baseline/target bench/floor/target
