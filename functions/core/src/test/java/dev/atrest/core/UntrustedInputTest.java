@@ -38,4 +38,26 @@ class UntrustedInputTest {
     void theAccountOfAFunctionArn(String arn, String account) {
         assertThat(FunctionArn.account(arn)).isEqualTo(account);
     }
+
+    @ParameterizedTest
+    @CsvSource(nullValues = "null", value = {
+            "arn:aws:lambda:us-east-1:123456789012:function:f, aws",
+            "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f:live, aws-us-gov",
+            "arn:aws-cn:lambda:cn-north-1:210987654321:function:f, aws-cn",
+            "arn:aws-iso-b:lambda:us-isob-east-1:123456789012:function:f, aws-iso-b",
+            "arn:aws:s3:us-east-1:123456789012:function:f, null",
+            "arn:Aws:lambda:us-east-1:123456789012:function:f, null",
+            "arn:aws x:lambda:us-east-1:123456789012:function:f, null",
+            "urn:aws:lambda:us-east-1:123456789012:function:f, null",
+            "arn::lambda:us-east-1:123456789012:function:f, null",
+            "arn:aws:lambda:us-east-1:12345:function:f, null",
+            "nonsense, null",
+            "null, null",
+    })
+    void thePartitionOfAFunctionArn(String arn, String partition) {
+        assertThat(FunctionArn.partition(arn)).isEqualTo(partition);
+        if (partition == null) {
+            assertThat(FunctionArn.account(arn)).as("the same ARN check for both").isNull();
+        }
+    }
 }

@@ -17,7 +17,6 @@ import dev.atrest.core.findings.FindingSink;
 import dev.atrest.core.findings.MetricsLogSink;
 import dev.atrest.core.findings.SnsSummarySink;
 import dev.atrest.core.lambda.Invocation;
-import dev.atrest.core.lambda.FunctionArn;
 import dev.atrest.core.lambda.JsonHandler;
 import dev.atrest.core.json.Json;
 import dev.atrest.core.summary.ItemResult.Outcome;
@@ -93,7 +92,7 @@ public final class StorageAuditHandler extends JsonHandler {
     @Override
     protected Object handle(JsonNode event, Context context) {
         RunSummary summary = service.run(AuditTrigger.parse(event),
-                context == null ? null : FunctionArn.account(context.getInvokedFunctionArn()));
+                context == null ? null : context.getInvokedFunctionArn());
         if (summary.hasRetryableFailures()) {
             LOG.error("audit incomplete, failing the invocation so it is retried: {}", Json.write(summary));
             throw new AuditIncompleteException(summary);

@@ -21,6 +21,7 @@ import dev.atrest.core.findings.FindingScope;
 import dev.atrest.core.findings.FindingSink;
 import dev.atrest.core.findings.FindingsReport;
 import dev.atrest.core.findings.ScopeFailure;
+import dev.atrest.core.lambda.FunctionArn;
 import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.ItemResult.Outcome;
 import dev.atrest.core.summary.RunSummary;
@@ -91,11 +92,14 @@ public final class StorageAuditService {
     }
 
     /**
-     * @param invokedAccount the account of the invoked function's ARN (from the Lambda context), null when unknown:
-     *     an event for another account or region is then skipped before any AWS call; without it, after STS
-     *     GetCallerIdentity (a read) and before anything else
+     * @param invokedFunctionArn the invoked function's ARN (from the Lambda context), null when unknown. Its account
+     *     is the audited account (a function's execution role is in the function's account, so its credentials
+     *     reach no other) and an event for another account or region is skipped before any AWS call; without it,
+     *     STS GetCallerIdentity (a read) tells the account, before anything else. Its partition is the partition of
+     *     every audited region and bucket, for the same reason; without it, the SDK's region metadata tells.
      */
-    public RunSummary run(AuditTrigger trigger, String invokedAccount) {
+    public RunSummary run(AuditTrigger trigger, String invokedFunctionArn) {
+        String invokedAccount = FunctionArn.account(invokedFunctionArn);
         RunSummary summary = new RunSummary("StorageAuditFunction", trigger.source(), config.dryRun());
         Optional<String> foreign = trigger.outOfScope(invokedAccount, homeRegion);
         if (foreign.isPresent()) {
@@ -103,9 +107,14 @@ public final class StorageAuditService {
         }
         Instant now = Instant.now();
         String account;
+        String partition;
         List<String> regions;
         try {
-            account = identity.accountId();
+            // The ARN's account spares a cold start the STS client and a round trip.
+            account = invokedAccount != null ? invokedAccount : identity.accountId();
+            // Likewise the ARN's partition spares it loading the SDK's metadata of every region and service.
+            String invokedPartition = FunctionArn.partition(invokedFunctionArn);
+            partition = invokedPartition != null ? invokedPartition : AccountIdentity.partition(homeRegion);
             if (invokedAccount == null) {
                 foreign = trigger.outOfScope(account, homeRegion);
                 if (foreign.isPresent()) {
@@ -123,9 +132,9 @@ public final class StorageAuditService {
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (String region : regions) {
-                futures.addAll(auditRegion(pool, region, account, now, all));
+                futures.addAll(auditRegion(pool, region, account, partition, now, all));
             }
-            auditBuckets(Set.copyOf(regions), account, now, all);
+            auditBuckets(Set.copyOf(regions), account, partition, now, all);
             for (Future<?> f : futures) {
                 await(f);
             }
@@ -133,7 +142,7 @@ public final class StorageAuditService {
             pool.shutdownNow();
         }
 
-        Reconciled reconciled = reconcile(regions, account, all, now);
+        Reconciled reconciled = reconcile(regions, account, partition, all, now);
         FindingsReport report = new FindingsReport(SOURCE, now, config.dryRun(), all.findings(), reconciled.result.resolved(),
                 reconciled.result.newFindingIds(), reconciled.historyKnown, all.completed(), all.failures());
 
@@ -159,9 +168,9 @@ public final class StorageAuditService {
         return summary.add(ItemResult.of("(audit)", "IGNORE_EVENT", Outcome.SKIPPED, reason)).finish();
     }
 
-    private List<Future<?>> auditRegion(ExecutorService pool, String region, String account, Instant now,
+    private List<Future<?>> auditRegion(ExecutorService pool, String region, String account, String partition,
+            Instant now,
             RegionResult out) {
-        String partition = AccountIdentity.partition(region);
         Map<String, KeyManager> keys = new ConcurrentHashMap<>();
         return List.of(
                 pool.submit(() -> scope(out, region, StorageCheck.EBS_VOLUME, () -> ec2.volumes(region, account, partition,
@@ -261,7 +270,7 @@ public final class StorageAuditService {
     }
 
     /** S3 is listed once for the account; buckets outside the audited regions are out of scope. */
-    private void auditBuckets(Set<String> regions, String account, Instant now, RegionResult out) {
+    private void auditBuckets(Set<String> regions, String account, String partition, Instant now, RegionResult out) {
         List<S3Gateway.Bucket> buckets;
         try {
             buckets = s3.buckets().stream().filter(b -> regions.contains(b.region())).toList();
@@ -280,7 +289,7 @@ public final class StorageAuditService {
                     try {
                         S3Gateway.DefaultEncryption enc = s3.defaultEncryption(b.name());
                         out.findings().add(EncryptionChecks.bucket(new BucketState(b.name(),
-                                "arn:" + AccountIdentity.partition(b.region()) + ":s3:::" + b.name(), b.region(),
+                                "arn:" + partition + ":s3:::" + b.name(), b.region(),
                                 enc.sseAlgorithm(), enc.kmsKeyId()), account, now));
                     } catch (AwsFailure f) {
                         failed.putIfAbsent(b.region(), f);
@@ -307,7 +316,8 @@ public final class StorageAuditService {
 
     private record Reconciled(FindingReconciliation.Result result, boolean historyKnown) {}
 
-    private Reconciled reconcile(List<String> regions, String account, RegionResult all, Instant now) {
+    private Reconciled reconcile(List<String> regions, String account, String partition, RegionResult all,
+            Instant now) {
         if (hub.isEmpty()) {
             return new Reconciled(new FindingReconciliation.Result(Set.of(), List.of()), false);
         }
@@ -316,7 +326,7 @@ public final class StorageAuditService {
         boolean known = true;
         for (String region : regions) {
             try {
-                open.addAll(hub.get().openFindings(region, AccountIdentity.partition(region), account));
+                open.addAll(hub.get().openFindings(region, partition, account));
             } catch (AwsFailure f) {
                 known = false;
                 reconcilable.removeIf(s -> s.region().equals(region));

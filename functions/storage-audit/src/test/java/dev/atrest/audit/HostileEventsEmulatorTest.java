@@ -330,7 +330,10 @@ class HostileEventsEmulatorTest {
         assertThat(thrown).isNull();
         assertThat(fx.emulator.requests().stream().map(r -> String.valueOf(r.get("operation"))).distinct())
                 .contains("POST /findings/import", "Publish", "CreateTags", "EnableEbsEncryptionByDefault",
-                        "ModifyEbsDefaultKmsKeyId");
+                        "ModifyEbsDefaultKmsKeyId")
+                .as("the account comes from the function's ARN, not from STS").doesNotContain("GetCallerIdentity");
+        assertThat(fx.findings("us-east-1").values())
+                .allSatisfy(f -> assertThat(f.awsAccountId()).isEqualTo(OWN_ACCOUNT));
         assertThat(fx.ec2("us-east-1").getEbsEncryptionByDefault(b -> {}).ebsEncryptionByDefault()).isTrue();
         assertThat(fx.findings("us-east-1")).isNotEmpty();
     }

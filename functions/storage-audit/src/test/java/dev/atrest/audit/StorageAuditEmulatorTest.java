@@ -7,12 +7,15 @@ import static dev.atrest.audit.AuditFixture.scope;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.audit.check.TagDecision;
 import dev.atrest.core.json.Json;
 import dev.atrest.core.json.MalformedEventException;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
+import dev.atrest.testing.TestContext;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,6 +72,33 @@ class StorageAuditEmulatorTest {
         JsonNode summary = dev.atrest.core.json.Json.MAPPER.readTree(out.toByteArray());
         assertThat(AuditFixture.scope(summary, "us-east-1", "ebs-volume-encrypted").path("outcome").asText())
                 .isEqualTo("REPORTED");
+    }
+
+    /**
+     * The invoked function's ARN names the account and the partition: the audit asks STS nothing, and builds every
+     * resource ARN in the ARN's partition. A partition the region metadata would not give (us-east-1 is "aws")
+     * shows which source was used.
+     */
+    @Test
+    void theFunctionArnGivesTheAccountAndPartitionWithoutAskingSts(Emulator emulator) {
+        fx.hub("us-east-1").enableSecurityHub(b -> {});
+        JsonNode vols = fx.seedEc2("{\"volumes\":[{\"count\":1}]}");
+        fx.s3().createBucket(b -> b.bucket("plain"));
+        String arn = "arn:aws-us-gov:lambda:us-east-1:" + ACCOUNT + ":function:StorageAuditFunction";
+        Context base = new TestContext("StorageAuditFunction");
+        Context context = (Context) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Context.class},
+                (proxy, method, args) -> method.getName().equals("getInvokedFunctionArn") ? arn : method.invoke(base, args));
+        emulator.clearRequests();
+
+        fx.run(config(true, null, false, false, null, true, true, "us-east-1"), AuditFixture.SCHEDULE, context);
+
+        assertThat(emulator.requests()).extracting(r -> r.get("operation")).doesNotContain("GetCallerIdentity");
+        assertThat(active("us-east-1")).contains(
+                "atrest/ebs-volume-encrypted/us-east-1/arn:aws-us-gov:ec2:us-east-1:" + ACCOUNT + ":volume/"
+                        + ids(vols, "volumeIds").get(0),
+                "atrest/s3-bucket-default-kms/us-east-1/arn:aws-us-gov:s3:::plain");
+        assertThat(fx.findings("us-east-1").values())
+                .allSatisfy(f -> assertThat(f.awsAccountId()).isEqualTo(ACCOUNT));
     }
 
     @Test
