@@ -18,7 +18,7 @@ def test_function_environment_is_globals_plus_its_own_with_parameter_defaults():
     assert env["COMPLIANT_KMS_KEY_ARNS"] == ""  # an empty CommaDelimitedList joined
     assert env["POWERTOOLS_SERVICE_NAME"] == "s3-reencrypt"
     assert "TieredStopAtLevel=1" in env["JAVA_TOOL_OPTIONS"]
-    # What Lambda's JVM picks at this memory size; the local runner's machine would otherwise get G1.
+    # Lambda's Java runtimes collect with the serial GC; a machine like this one would otherwise get G1.
     assert "-XX:+UseSerialGC" in env["JAVA_TOOL_OPTIONS"]
 
 
@@ -32,6 +32,16 @@ def test_handler_environment_takes_name_value_pairs_and_refuses_others():
             assert "NAME=VALUE" in str(e)
         else:
             raise AssertionError(f"expected SystemExit for {bad!r}")
+
+
+def test_env_is_refused_for_a_template_function(capsys):
+    try:
+        invoke.main(["KmsRotationFunction", "-", "--env", "DRY_RUN=false"])
+    except SystemExit as e:
+        assert e.code == 2
+    else:
+        raise AssertionError("expected SystemExit")
+    assert "--env is for --handler runs" in capsys.readouterr().err
 
 
 def test_parameter_overrides_reach_the_environment():

@@ -265,6 +265,9 @@ def main(argv=None):
                              "template.yaml); repeatable")
     parser.add_argument("--stats", help="write {elapsed_ms, peak_rss_kb, outcome} of the run to this JSON file")
     args = parser.parse_args(argv)
+    if args.env and not args.handler:
+        parser.error("--env is for --handler runs; a template function's environment comes from template.yaml "
+                     "(override a variable by setting it in your own environment)")
 
     event = sys.stdin.buffer.read() if args.event == "-" else open(args.event, "rb").read()
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"

@@ -169,8 +169,7 @@ public final class StorageAuditService {
     }
 
     private List<Future<?>> auditRegion(ExecutorService pool, String region, String account, String partition,
-            Instant now,
-            RegionResult out) {
+            Instant now, RegionResult out) {
         Map<String, KeyManager> keys = new ConcurrentHashMap<>();
         return List.of(
                 pool.submit(() -> scope(out, region, StorageCheck.EBS_VOLUME, () -> ec2.volumes(region, account, partition,
