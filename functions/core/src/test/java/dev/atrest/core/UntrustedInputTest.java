@@ -25,39 +25,24 @@ class UntrustedInputTest {
 
     @ParameterizedTest
     @CsvSource(nullValues = "null", value = {
-            "arn:aws:lambda:us-east-1:123456789012:function:f, 123456789012",
-            "arn:aws:lambda:us-east-1:123456789012:function:f:live, 123456789012",
-            "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f, 123456789012",
-            "arn:aws-cn:lambda:cn-north-1:210987654321:function:f, 210987654321",
-            "arn:aws:lambda:us-east-1:12345:function:f, null",
-            "arn:aws:lambda:us-east-1:123456789012, null",
-            "arn:aws:lambda:us-east-1:123456789012:layer:f, null",
-            "nonsense, null",
-            "null, null",
+            "arn:aws:lambda:us-east-1:123456789012:function:f,                 123456789012, aws",
+            "arn:aws:lambda:us-east-1:123456789012:function:f:live,            123456789012, aws",
+            "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f,      123456789012, aws-us-gov",
+            "arn:aws-cn:lambda:cn-north-1:210987654321:function:f,             210987654321, aws-cn",
+            "arn:aws-iso-b:lambda:us-isob-east-1:123456789012:function:f,      123456789012, aws-iso-b",
+            "arn:aws:lambda:us-east-1:12345:function:f,                        null,         null",
+            "arn:aws:lambda:us-east-1:123456789012,                            null,         null",
+            "arn:aws:lambda:us-east-1:123456789012:layer:f,                    null,         null",
+            "arn:aws:s3:us-east-1:123456789012:function:f,                     null,         null",
+            "arn:Aws:lambda:us-east-1:123456789012:function:f,                 null,         null",
+            "arn:aws x:lambda:us-east-1:123456789012:function:f,               null,         null",
+            "urn:aws:lambda:us-east-1:123456789012:function:f,                 null,         null",
+            "arn::lambda:us-east-1:123456789012:function:f,                    null,         null",
+            "nonsense,                                                         null,         null",
+            "null,                                                             null,         null",
     })
-    void theAccountOfAFunctionArn(String arn, String account) {
+    void theAccountAndPartitionOfAFunctionArn(String arn, String account, String partition) {
         assertThat(FunctionArn.account(arn)).isEqualTo(account);
-    }
-
-    @ParameterizedTest
-    @CsvSource(nullValues = "null", value = {
-            "arn:aws:lambda:us-east-1:123456789012:function:f, aws",
-            "arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f:live, aws-us-gov",
-            "arn:aws-cn:lambda:cn-north-1:210987654321:function:f, aws-cn",
-            "arn:aws-iso-b:lambda:us-isob-east-1:123456789012:function:f, aws-iso-b",
-            "arn:aws:s3:us-east-1:123456789012:function:f, null",
-            "arn:Aws:lambda:us-east-1:123456789012:function:f, null",
-            "arn:aws x:lambda:us-east-1:123456789012:function:f, null",
-            "urn:aws:lambda:us-east-1:123456789012:function:f, null",
-            "arn::lambda:us-east-1:123456789012:function:f, null",
-            "arn:aws:lambda:us-east-1:12345:function:f, null",
-            "nonsense, null",
-            "null, null",
-    })
-    void thePartitionOfAFunctionArn(String arn, String partition) {
         assertThat(FunctionArn.partition(arn)).isEqualTo(partition);
-        if (partition == null) {
-            assertThat(FunctionArn.account(arn)).as("the same ARN check for both").isNull();
-        }
     }
 }
