@@ -9,6 +9,8 @@ import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.json.Json;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
+import dev.atrest.testing.EventFiles;
+import dev.atrest.testing.SdkCallCounter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -188,7 +190,7 @@ class KmsChaosEmulatorTest {
     }
 
     private String enableRotationEvent(String name, int period) {
-        ObjectNode event = (ObjectNode) SampleEvents.json(event("cloudtrail-enable-key-rotation.json", name));
+        ObjectNode event = (ObjectNode) EventFiles.json(event("cloudtrail-enable-key-rotation.json", name));
         ((ObjectNode) event.get("detail").get("requestParameters")).put("rotationPeriodInDays", period);
         return event.toString();
     }
@@ -277,15 +279,15 @@ class KmsChaosEmulatorTest {
 
         List<Delivery> deliveries = new ArrayList<>();
         batch.forEach((name, event) -> deliveries.add(deliver(handler, name, event)));
-        deliveries.add(deliver(handler, "sweep", SampleEvents.text("scheduled-event.json")));
+        deliveries.add(deliver(handler, "sweep", EventFiles.text("scheduled-event.json")));
 
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
         Map<String, Object> faults = faultStats(emulator);
         List<Map<String, Object>> log = emulator.requests().stream()
                 .filter(r -> "kms".equals(r.get("service"))).toList();
-        Map<String, Long> calls = KmsCallLog.calls();
-        Map<String, Long> attempts = KmsCallLog.attempts();
-        Map<String, Long> exhausted = KmsCallLog.failed();
+        Map<String, Long> calls = KmsCallLog.COUNTS.calls();
+        Map<String, Long> attempts = KmsCallLog.COUNTS.attempts();
+        Map<String, Long> exhausted = KmsCallLog.COUNTS.failed();
         List<KmsCallLog.Write> writes = KmsCallLog.writes();
         emulator.post("/_atrest/faults", "{\"rules\":[]}");
 
@@ -307,10 +309,10 @@ class KmsChaosEmulatorTest {
         System.out.printf("CHAOS KMS HTTP requests (emulator log): %d, by status %s%n", log.size(), statuses);
         System.out.printf("CHAOS faults injected (GET /_atrest/faults): %s of %s matched%n", injected,
                 faults.get("matched"));
-        System.out.printf("CHAOS SDK logical calls %d %s%n", KmsCallLog.total(calls), calls);
+        System.out.printf("CHAOS SDK logical calls %d %s%n", SdkCallCounter.total(calls), calls);
         System.out.printf("CHAOS SDK attempts %d, SDK retries %d, calls that outlived the retries %d %s%n",
-                KmsCallLog.total(attempts), KmsCallLog.total(attempts) - KmsCallLog.total(calls),
-                KmsCallLog.total(exhausted), exhausted);
+                SdkCallCounter.total(attempts), SdkCallCounter.total(attempts) - SdkCallCounter.total(calls),
+                SdkCallCounter.total(exhausted), exhausted);
         System.out.printf("CHAOS Lambda invocations %d (%d re-invocations after RetryableFailureException), "
                 + "failure channel %s%n", deliveries.size() + reinvocations, reinvocations, failureChannel);
         deliveries.stream().filter(d -> d.attempts() > 1 || d.inFailureChannel()).forEach(d ->
@@ -321,12 +323,12 @@ class KmsChaosEmulatorTest {
 
         // ---- the figures agree with each other
         assertThat(injected).as("faults were injected").isPositive();
-        assertThat(KmsCallLog.total(attempts)).as("every SDK attempt reached the emulator").isEqualTo(log.size());
+        assertThat(SdkCallCounter.total(attempts)).as("every SDK attempt reached the emulator").isEqualTo(log.size());
         assertThat(log.stream().filter(r -> ((Number) r.get("status")).intValue() >= 400).count())
                 .as("every error answer was an injected fault").isEqualTo(injected);
-        assertThat(KmsCallLog.total(attempts) - KmsCallLog.total(calls))
+        assertThat(SdkCallCounter.total(attempts) - SdkCallCounter.total(calls))
                 .as("each injected fault was retried by the SDK or ended a call that outlived its retries")
-                .isEqualTo(injected - KmsCallLog.total(exhausted));
+                .isEqualTo(injected - SdkCallCounter.total(exhausted));
         assertThat((double) injected / log.size()).as("about 20% of requests failed").isBetween(0.12, 0.28);
 
         // ---- every invocation ended in a clean summary or in the failure channel
@@ -340,7 +342,7 @@ class KmsChaosEmulatorTest {
                 assertThat(d.failure()).contains("failed in a way a retry may fix");
             }
         }
-        if (!KmsCallLog.failed().isEmpty()) {
+        if (!KmsCallLog.COUNTS.failed().isEmpty()) {
             assertThat(reinvocations).as("a call that outlived the SDK retries failed its invocation").isPositive();
         }
 
@@ -363,7 +365,7 @@ class KmsChaosEmulatorTest {
         if (!failureChannel.isEmpty()) {
             int before = KmsCallLog.writes().size();
             for (String name : failureChannel) {
-                String event = name.equals("sweep") ? SampleEvents.text("scheduled-event.json") : batch.get(name);
+                String event = name.equals("sweep") ? EventFiles.text("scheduled-event.json") : batch.get(name);
                 assertThat(deliver(handler, name + " (redrive)", event).inFailureChannel()).isFalse();
             }
             assertEndState(List.of(), List.of());

@@ -2,7 +2,6 @@ package dev.atrest.s3;
 
 import dev.atrest.testing.SdkCallCounter;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -18,7 +17,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
  * Static, because the SDK instantiates it per client.
  */
 public final class S3CallLog implements ExecutionInterceptor {
-    private static final SdkCallCounter COUNTS = new SdkCallCounter();
+    /** The counts, read by the tests: calls(), attempts(), failed(). */
+    public static final SdkCallCounter COUNTS = new SdkCallCounter();
     /** Never reset: every content read the function made during the whole test run. */
     private static final List<String> FUNCTION_CONTENT_READS = new CopyOnWriteArrayList<>();
     private static final AtomicLong FUNCTION_CALLS_EVER = new AtomicLong();
@@ -37,28 +37,12 @@ public final class S3CallLog implements ExecutionInterceptor {
         COUNTS.reset();
     }
 
-    public static Map<String, Long> calls() {
-        return COUNTS.calls();
-    }
-
-    public static Map<String, Long> attempts() {
-        return COUNTS.attempts();
-    }
-
-    public static Map<String, Long> failed() {
-        return COUNTS.failed();
-    }
-
     public static List<String> functionContentReads() {
         return List.copyOf(FUNCTION_CONTENT_READS);
     }
 
     public static long functionCallsEver() {
         return FUNCTION_CALLS_EVER.get();
-    }
-
-    public static long total(Map<String, Long> counts) {
-        return SdkCallCounter.total(counts);
     }
 
     /** True when a class of the function's main code (not a test class) is on the calling thread's stack. */

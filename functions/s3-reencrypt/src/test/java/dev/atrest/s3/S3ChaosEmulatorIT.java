@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.json.Json;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
+import dev.atrest.testing.SdkCallCounter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -214,9 +215,9 @@ class S3ChaosEmulatorIT {
                 r -> String.valueOf(r.get("status")), TreeMap::new, Collectors.counting()));
         Map<String, Long> byOperation = s3Log.stream().collect(Collectors.groupingBy(
                 r -> String.valueOf(r.get("operation")), TreeMap::new, Collectors.counting()));
-        long calls = S3CallLog.total(S3CallLog.calls());
-        long attempts = S3CallLog.total(S3CallLog.attempts());
-        long outlived = S3CallLog.total(S3CallLog.failed());
+        long calls = SdkCallCounter.total(S3CallLog.COUNTS.calls());
+        long attempts = SdkCallCounter.total(S3CallLog.COUNTS.attempts());
+        long outlived = SdkCallCounter.total(S3CallLog.COUNTS.failed());
         long injected = stats.path("injected").asLong();
 
         System.out.printf("""
@@ -231,9 +232,9 @@ class S3ChaosEmulatorIT {
                 outcomes: %s
                 chaos phase: %.1f s
                 """, maxAttempts == 0 ? "default" : maxAttempts, SEED, s3Log.size(), byStatus, byOperation,
-                injected, stats.path("matched").asLong(), 100.0 * injected / s3Log.size(), calls, S3CallLog.calls(),
-                attempts, attempts - calls, outlived, S3CallLog.failed(), invocations, reinvocations,
-                failureChannel.size(), failedEvents, batchFailed.size(), batchFailed, outcomes, seconds);
+                injected, stats.path("matched").asLong(), 100.0 * injected / s3Log.size(), calls,
+                S3CallLog.COUNTS.calls(), attempts, attempts - calls, outlived, S3CallLog.COUNTS.failed(), invocations,
+                reinvocations, failureChannel.size(), failedEvents, batchFailed.size(), batchFailed, outcomes, seconds);
 
         // The figures agree with each other.
         assertThat(attempts).as("SDK attempts = S3 requests in the log").isEqualTo(s3Log.size());

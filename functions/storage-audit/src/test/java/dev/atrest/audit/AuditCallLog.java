@@ -2,7 +2,6 @@ package dev.atrest.audit;
 
 import dev.atrest.testing.SdkCallCounter;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import software.amazon.awssdk.awscore.AwsExecutionAttribute;
@@ -25,7 +24,8 @@ public final class AuditCallLog implements ExecutionInterceptor {
 
     public record Write(String operation, String region, Object request) {}
 
-    private static final SdkCallCounter COUNTS = new SdkCallCounter(SdkCallCounter::serviceAndOperation);
+    /** The counts the tests read (calls, attempts, failed), keyed "Service.Operation" ("EC2.DescribeVolumes"). */
+    public static final SdkCallCounter COUNTS = new SdkCallCounter(SdkCallCounter::serviceAndOperation);
     private static final List<Write> WRITTEN = new CopyOnWriteArrayList<>();
 
     public static void reset() {
@@ -33,25 +33,8 @@ public final class AuditCallLog implements ExecutionInterceptor {
         WRITTEN.clear();
     }
 
-    /** Keyed "Service.Operation" (e.g. "EC2.DescribeVolumes"). */
-    public static Map<String, Long> calls() {
-        return COUNTS.calls();
-    }
-
-    public static Map<String, Long> attempts() {
-        return COUNTS.attempts();
-    }
-
-    public static Map<String, Long> failed() {
-        return COUNTS.failed();
-    }
-
     public static List<Write> writes() {
         return List.copyOf(WRITTEN);
-    }
-
-    public static long total(Map<String, Long> counts) {
-        return SdkCallCounter.total(counts);
     }
 
     @Override

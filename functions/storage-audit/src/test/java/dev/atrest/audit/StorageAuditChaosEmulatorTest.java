@@ -11,6 +11,7 @@ import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.json.Json;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
+import dev.atrest.testing.SdkCallCounter;
 import dev.atrest.testing.TestContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -484,9 +485,9 @@ class StorageAuditChaosEmulatorTest {
                 }
                 List<Map<String, Object>> runLog = emulator.requests();
                 log.addAll(runLog);
-                AuditCallLog.calls().forEach((k, v) -> calls.merge(k, v, Long::sum));
-                AuditCallLog.attempts().forEach((k, v) -> attempts.merge(k, v, Long::sum));
-                AuditCallLog.failed().forEach((k, v) -> exhausted.merge(k, v, Long::sum));
+                AuditCallLog.COUNTS.calls().forEach((k, v) -> calls.merge(k, v, Long::sum));
+                AuditCallLog.COUNTS.attempts().forEach((k, v) -> attempts.merge(k, v, Long::sum));
+                AuditCallLog.COUNTS.failed().forEach((k, v) -> exhausted.merge(k, v, Long::sum));
                 List<AuditCallLog.Write> writes = AuditCallLog.writes();
                 summary.path("counts").fields().forEachRemaining(e -> outcomes.merge(e.getKey(), e.getValue().asInt(),
                         Integer::sum));
@@ -525,9 +526,9 @@ class StorageAuditChaosEmulatorTest {
                 Collectors.counting()));
         Map<Object, Long> byService = log.stream().collect(Collectors.groupingBy(r -> r.get("service"), TreeMap::new,
                 Collectors.counting()));
-        long totalCalls = AuditCallLog.total(calls);
-        long totalAttempts = AuditCallLog.total(attempts);
-        long totalExhausted = AuditCallLog.total(exhausted);
+        long totalCalls = SdkCallCounter.total(calls);
+        long totalAttempts = SdkCallCounter.total(attempts);
+        long totalExhausted = SdkCallCounter.total(exhausted);
         System.out.printf("CHAOS [SDK max attempts %s] seed=%d, %d chaos runs in %d ms%n",
                 sdkMaxAttempts == 0 ? "default" : sdkMaxAttempts, SEED, chaosRuns(sdkMaxAttempts), chaosMs);
         runLines.forEach(l -> System.out.println("CHAOS   " + l));
