@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.atrest.testing.EventFiles;
 import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -14,7 +15,7 @@ class EventScopeTest {
     static final String KEY = "arn:aws:kms:us-east-1:123456789012:key/" + SampleEvents.SAMPLE_KEY;
 
     static JsonNode event(String account, String region, String recipient, String awsRegion, String keyId) {
-        ObjectNode event = (ObjectNode) SampleEvents.json(SampleEvents.text("cloudtrail-disable-key-rotation.json"));
+        ObjectNode event = (ObjectNode) EventFiles.json(EventFiles.text("cloudtrail-disable-key-rotation.json"));
         ObjectNode detail = (ObjectNode) event.get("detail");
         set(event, "account", account);
         set(event, "region", region);

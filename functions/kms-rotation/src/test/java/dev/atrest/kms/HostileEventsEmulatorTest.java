@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.json.Json;
 import dev.atrest.core.json.MalformedEventException;
+import dev.atrest.testing.EventFiles;
 import dev.atrest.testing.TestContext;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
@@ -27,7 +28,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -73,7 +73,7 @@ class HostileEventsEmulatorTest {
     // ------------------------------------------------------------------ the corpus
 
     static String base(String file) {
-        return SampleEvents.text(file).replace(SampleEvents.SAMPLE_KEY, KEY).replace(SampleEvents.SAMPLE_MRK, KEY);
+        return EventFiles.text(file).replace(SampleEvents.SAMPLE_KEY, KEY).replace(SampleEvents.SAMPLE_MRK, KEY);
     }
 
     /** The DisableKeyRotation sample for the seeded key, changed by {@code edit}. */
@@ -82,7 +82,7 @@ class HostileEventsEmulatorTest {
     }
 
     static String edited(String file, Consumer<ObjectNode> edit) {
-        ObjectNode event = (ObjectNode) SampleEvents.json(base(file));
+        ObjectNode event = (ObjectNode) EventFiles.json(base(file));
         edit.accept(event);
         return event.toString();
     }
@@ -151,7 +151,7 @@ class HostileEventsEmulatorTest {
                 bytes(0, 0, 0, '{', 0xFF, 0xFF, 0xFF, 0xFF), Expect.MALFORMED_OR_KNOWN_CORE_BUG, "UTF-32"));
         c.add(m("nesting 5000 deep", nested(5000, "1"), "not valid JSON"));
         c.add(m("nesting 900 deep in keyId", disable(e -> request(e).set("keyId",
-                SampleEvents.json(nested(900, "\"" + KEY + "\"")))), "not a string"));
+                EventFiles.json(nested(900, "\"" + KEY + "\"")))), "not a string"));
 
         // -- envelope: unknown or wrong sources and types
         c.add(m("empty object", "{}", "unsupported event"));
@@ -167,8 +167,8 @@ class HostileEventsEmulatorTest {
         c.add(m("duplicate source field, last wins",
                 disable.replaceFirst("\"source\": \"aws.kms\"", "\"source\": \"aws.kms\", \"source\": \"aws.s3\""),
                 "unsupported event"));
-        c.add(m("S3 notification", SampleEvents.text("s3-put.json"), "unsupported event"));
-        c.add(m("S3 EventBridge event", SampleEvents.text("eventbridge-object-created.json"), "unsupported event"));
+        c.add(m("S3 notification", EventFiles.text("s3-put.json"), "unsupported event"));
+        c.add(m("S3 EventBridge event", EventFiles.text("eventbridge-object-created.json"), "unsupported event"));
 
         // -- scheduled events
         c.add(m("scheduled event from aws.kms", disable(e -> e.put("detail-type", "Scheduled Event")),
@@ -286,7 +286,7 @@ class HostileEventsEmulatorTest {
         c.add(m("period is a word", edited("cloudtrail-enable-key-rotation.json",
                 e -> request(e).put("rotationPeriodInDays", "soon")), "not an integer"));
         c.add(m("period is 1e400", edited("cloudtrail-enable-key-rotation.json",
-                e -> request(e).set("rotationPeriodInDays", SampleEvents.json("1e400"))), "not an integer"));
+                e -> request(e).set("rotationPeriodInDays", EventFiles.json("1e400"))), "not an integer"));
         c.add(m("period is negative", edited("cloudtrail-enable-key-rotation.json",
                 e -> request(e).put("rotationPeriodInDays", -5)), "outside"));
         c.add(m("period is zero", edited("cloudtrail-enable-key-rotation.json",

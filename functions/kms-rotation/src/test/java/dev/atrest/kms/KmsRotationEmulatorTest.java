@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.json.Json;
 import dev.atrest.core.json.MalformedEventException;
+import dev.atrest.testing.EventFiles;
 import dev.atrest.testing.TestContext;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
@@ -82,7 +83,7 @@ class KmsRotationEmulatorTest {
     }
 
     static String forKey(String file, String keyId) {
-        return SampleEvents.text(file).replace(SampleEvents.SAMPLE_KEY, keyId).replace(SampleEvents.SAMPLE_MRK, keyId);
+        return EventFiles.text(file).replace(SampleEvents.SAMPLE_KEY, keyId).replace(SampleEvents.SAMPLE_MRK, keyId);
     }
 
     static Map<String, Long> kmsOperations(Emulator emulator) {
@@ -171,7 +172,7 @@ class KmsRotationEmulatorTest {
     @Test
     void ourOwnEnableKeyRotationEventCostsNoRequest(Emulator emulator) {
         KeyMetadata key = symmetricKey();
-        ObjectNode event = (ObjectNode) SampleEvents.json(forKey("cloudtrail-enable-key-rotation.json", key.keyId()));
+        ObjectNode event = (ObjectNode) EventFiles.json(forKey("cloudtrail-enable-key-rotation.json", key.keyId()));
         ((ObjectNode) event.get("detail").get("requestParameters")).put("rotationPeriodInDays", 365);
         emulator.clearRequests();
         JsonNode item = onlyItem(invoke(new KmsRotationHandler(LIVE, clients), event.toString()));
@@ -191,7 +192,7 @@ class KmsRotationEmulatorTest {
             case "alias" -> "alias/orders";
             default -> "arn:aws:kms:us-east-1:123456789012:alias/orders";
         };
-        ObjectNode event = (ObjectNode) SampleEvents.json(SampleEvents.text("cloudtrail-disable-key-rotation.json"));
+        ObjectNode event = (ObjectNode) EventFiles.json(EventFiles.text("cloudtrail-disable-key-rotation.json"));
         ((ObjectNode) event.get("detail").get("requestParameters")).put("keyId", ref);
         ((ObjectNode) event.get("detail")).remove("resources");
         JsonNode item = onlyItem(invoke(new KmsRotationHandler(LIVE, clients), event.toString()));
@@ -220,7 +221,7 @@ class KmsRotationEmulatorTest {
         KeyMetadata replica = west.replicateKey(b -> b.keyId(primary.keyId()).replicaRegion("us-east-1"))
                 .replicaKeyMetadata();
         emulator.clearRequests();
-        JsonNode summary = invoke(new KmsRotationHandler(LIVE, clients), SampleEvents.text("scheduled-event.json"));
+        JsonNode summary = invoke(new KmsRotationHandler(LIVE, clients), EventFiles.text("scheduled-event.json"));
         JsonNode item = onlyItem(summary);
         assertThat(item.path("resource").asText()).isEqualTo(primary.arn());
         assertThat(item.path("details").path("replicaArn").asText()).isEqualTo(replica.arn());
@@ -331,7 +332,7 @@ class KmsRotationEmulatorTest {
     @Test
     void lambdaInitFromTheEnvironmentDefaultsToDryRun(Emulator emulator) {
         KeyMetadata off = symmetricKey();
-        JsonNode summary = invoke(new KmsRotationHandler(), SampleEvents.text("scheduled-event.json"));
+        JsonNode summary = invoke(new KmsRotationHandler(), EventFiles.text("scheduled-event.json"));
         assertThat(summary.path("dryRun").asBoolean()).isTrue();
         assertThat(onlyItem(summary).path("resource").asText()).isEqualTo(off.arn());
         assertThat(emulator.count("kms", "EnableKeyRotation")).isZero();
@@ -399,7 +400,7 @@ class KmsRotationEmulatorTest {
         KeyMetadata tooLong = symmetricKey();
         kms.enableKeyRotation(b -> b.keyId(tooLong.keyId()).rotationPeriodInDays(2560));
         emulator.clearRequests();
-        JsonNode summary = invoke(new KmsRotationHandler(DRY, clients), SampleEvents.text("scheduled-event.json"));
+        JsonNode summary = invoke(new KmsRotationHandler(DRY, clients), EventFiles.text("scheduled-event.json"));
         assertThat(summary.path("counts").path("CHANGED").asInt()).isEqualTo(2);
         assertThat(emulator.requests()).extracting(r -> r.get("operation"))
                 .doesNotContain("EnableKeyRotation", "DisableKeyRotation");
@@ -411,7 +412,7 @@ class KmsRotationEmulatorTest {
     void sweepNearTheTimeoutStopsAndSaysSo(Emulator emulator) {
         KeyMetadata off = symmetricKey();
         emulator.clearRequests();
-        JsonNode summary = invoke(new KmsRotationHandler(LIVE, clients), SampleEvents.text("scheduled-event.json"),
+        JsonNode summary = invoke(new KmsRotationHandler(LIVE, clients), EventFiles.text("scheduled-event.json"),
                 new TestContext("KmsRotationFunction", KmsRotationHandler.TIME_MARGIN_MILLIS - 1));
         assertThat(summary.path("items")).isEmpty();
         assertThat(summary.path("errors").get(0).asText()).contains("sweep stopped").contains(off.arn());
@@ -424,7 +425,7 @@ class KmsRotationEmulatorTest {
         emulator.post("/_atrest/faults", "{\"rules\":[{\"service\":\"kms\",\"operation\":\"ListKeys\","
                 + "\"count\":-1,\"status\":500,\"code\":\"KMSInternalException\",\"message\":\"boom\"}]}");
         KmsRotationHandler handler = new KmsRotationHandler(LIVE, clients);
-        assertThatThrownBy(() -> invoke(handler, SampleEvents.text("scheduled-event.json")))
+        assertThatThrownBy(() -> invoke(handler, EventFiles.text("scheduled-event.json")))
                 .isInstanceOf(RetryableFailureException.class);
         assertThat(emulator.count("kms", "DescribeKey")).isZero();
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
+import dev.atrest.testing.EventFiles;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -119,7 +120,7 @@ class RedeliveryEmulatorTest {
     }
 
     static String enableRotationEvent(KeyMetadata key, Integer period) {
-        ObjectNode event = (ObjectNode) SampleEvents.json(KmsRotationEmulatorTest.forKey(
+        ObjectNode event = (ObjectNode) EventFiles.json(KmsRotationEmulatorTest.forKey(
                 "cloudtrail-enable-key-rotation.json", key.keyId()));
         ObjectNode request = (ObjectNode) event.get("detail").get("requestParameters");
         if (period == null) {

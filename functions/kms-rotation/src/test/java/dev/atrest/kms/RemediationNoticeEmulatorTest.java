@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
+import dev.atrest.testing.EventFiles;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -68,9 +69,9 @@ class RemediationNoticeEmulatorTest {
 
         List<Message> messages = received();
         assertThat(messages).hasSize(1);
-        JsonNode envelope = SampleEvents.json(messages.get(0).body());
+        JsonNode envelope = EventFiles.json(messages.get(0).body());
         assertThat(envelope.path("TopicArn").asText()).isEqualTo(topicArn);
-        JsonNode notice = SampleEvents.json(envelope.path("Message").asText());
+        JsonNode notice = EventFiles.json(envelope.path("Message").asText());
         assertThat(notice.path("keyArn").asText()).isEqualTo(keyArn);
         assertThat(notice.path("disabledBy").path("arn").asText())
                 .isEqualTo("arn:aws:sts::123456789012:assumed-role/Admin/alice");
@@ -82,7 +83,7 @@ class RemediationNoticeEmulatorTest {
     @Test
     void noNoticeForAServiceCallADryRunOrAnotherEvent(Emulator emulator) {
         String serviceKey = kms.createKey(b -> {}).keyMetadata().keyId();
-        ObjectNode byService = (ObjectNode) SampleEvents.json(disableEvent(serviceKey));
+        ObjectNode byService = (ObjectNode) EventFiles.json(disableEvent(serviceKey));
         ((ObjectNode) byService.get("detail").get("userIdentity")).put("invokedBy", "cloudformation.amazonaws.com");
         KmsRotationHandler live = new KmsRotationHandler(config(false), clients);
         assertThat(KmsRotationEmulatorTest.onlyItem(KmsRotationEmulatorTest.invoke(live, byService.toString()))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.config.ConfigLoader;
 import dev.atrest.core.json.Json;
+import dev.atrest.testing.EventFiles;
 import dev.atrest.testing.JsonArbitraries;
 import dev.atrest.core.json.MalformedEventException;
 import java.io.ByteArrayInputStream;
@@ -57,8 +58,8 @@ class TriggerParserPropertiesTest {
 
     static {
         List<String> samples = new ArrayList<>();
-        SampleEvents.cloudTrailFiles().forEach(f -> samples.add(SampleEvents.text(f)));
-        samples.add(SampleEvents.text("scheduled-event.json"));
+        SampleEvents.cloudTrailFiles().forEach(f -> samples.add(EventFiles.text(f)));
+        samples.add(EventFiles.text("scheduled-event.json"));
         samples.add("{\"detail-type\":\"Scheduled Event\",\"source\":\"atrest.scheduler\",\"detail\":{\"task\":"
                 + "\"rotation-sweep\"}}");
         SAMPLES = List.copyOf(samples);
@@ -84,7 +85,7 @@ class TriggerParserPropertiesTest {
     /** A real sample event (CloudTrail or schedule) with one to four fields removed or replaced by anything. */
     @Provide
     Arbitrary<JsonNode> mutatedEvents() {
-        return GEN.mutated(SAMPLES.stream().map(SampleEvents::json).toList(), PATHS);
+        return GEN.mutated(SAMPLES.stream().map(EventFiles::json).toList(), PATHS);
     }
 
     // ------------------------------------------------------------------ properties

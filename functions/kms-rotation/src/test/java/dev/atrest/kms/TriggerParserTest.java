@@ -8,6 +8,7 @@ import com.amazonaws.services.lambda.runtime.tests.annotations.Event;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atrest.core.json.Json;
 import dev.atrest.core.json.MalformedEventException;
+import dev.atrest.testing.EventFiles;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,7 +40,7 @@ class TriggerParserTest {
     @MethodSource("samples")
     void parsesEachSampleCloudTrailEvent(String file, String eventName, String keyRef, Integer period,
                                          String errorCode) {
-        Trigger trigger = TriggerParser.parse(SampleEvents.json(SampleEvents.text(file)));
+        Trigger trigger = TriggerParser.parse(EventFiles.json(EventFiles.text(file)));
         assertThat(trigger).isInstanceOf(Trigger.KeyEvent.class);
         KeyApiCall call = ((Trigger.KeyEvent) trigger).call();
         assertThat(call.eventName()).isEqualTo(eventName);
@@ -58,8 +59,8 @@ class TriggerParserTest {
 
     @Test
     void samplesCarryWhoMadeTheCall() {
-        KeyApiCall call = ((Trigger.KeyEvent) TriggerParser.parse(SampleEvents.json(
-                SampleEvents.text("cloudtrail-disable-key-rotation.json")))).call();
+        KeyApiCall call = ((Trigger.KeyEvent) TriggerParser.parse(EventFiles.json(
+                EventFiles.text("cloudtrail-disable-key-rotation.json")))).call();
         assertThat(call.caller()).isEqualTo(new Caller("AssumedRole",
                 "arn:aws:sts::123456789012:assumed-role/Admin/alice", "AROAEXAMPLEROLEID:alice", "123456789012",
                 null));
@@ -74,14 +75,14 @@ class TriggerParserTest {
         "atrest.scheduler|{}",
     })
     void scheduledEventsStartTheSweep(String source, String detail) {
-        Trigger trigger = TriggerParser.parse(SampleEvents.json("{\"detail-type\":\"Scheduled Event\",\"source\":\""
+        Trigger trigger = TriggerParser.parse(EventFiles.json("{\"detail-type\":\"Scheduled Event\",\"source\":\""
                 + source + "\",\"detail\":" + detail + "}"));
         assertThat(trigger).isEqualTo(new Trigger.Sweep(source));
     }
 
     @Test
     void theSampleScheduledEventStartsTheSweep() {
-        assertThat(TriggerParser.parse(SampleEvents.json(SampleEvents.text("scheduled-event.json"))))
+        assertThat(TriggerParser.parse(EventFiles.json(EventFiles.text("scheduled-event.json"))))
                 .isEqualTo(new Trigger.Sweep("aws.scheduler"));
     }
 
@@ -110,12 +111,12 @@ class TriggerParserTest {
     }
 
     static Stream<Arguments> malformed() {
-        String create = SampleEvents.text("cloudtrail-create-key.json");
-        String disable = SampleEvents.text("cloudtrail-disable-key-rotation.json");
-        String enable = SampleEvents.text("cloudtrail-enable-key-rotation.json");
+        String create = EventFiles.text("cloudtrail-create-key.json");
+        String disable = EventFiles.text("cloudtrail-disable-key-rotation.json");
+        String enable = EventFiles.text("cloudtrail-enable-key-rotation.json");
         return Stream.of(
                 Arguments.of("an array", "[1,2]", "not a JSON object"),
-                Arguments.of("S3 event", SampleEvents.text("eventbridge-object-created.json"), "unsupported event"),
+                Arguments.of("S3 event", EventFiles.text("eventbridge-object-created.json"), "unsupported event"),
                 Arguments.of("other scheduled task", "{\"detail-type\":\"Scheduled Event\",\"source\":"
                         + "\"atrest.scheduler\",\"detail\":{\"task\":\"audit\"}}", "task 'audit'"),
                 Arguments.of("scheduled from elsewhere", "{\"detail-type\":\"Scheduled Event\",\"source\":"
@@ -136,47 +137,47 @@ class TriggerParserTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformed")
     void malformedEventsGiveAClearError(String row, String event, String message) {
-        assertThatThrownBy(() -> TriggerParser.parse(SampleEvents.json(event)))
+        assertThatThrownBy(() -> TriggerParser.parse(EventFiles.json(event)))
                 .isInstanceOf(MalformedEventException.class)
                 .hasMessageContaining(message);
     }
 
     @Test
     void keyGivenAsAliasIsKept() {
-        String event = replaceRequest(SampleEvents.text("cloudtrail-enable-key.json"), "keyId", "alias/orders");
-        assertThat(((Trigger.KeyEvent) TriggerParser.parse(SampleEvents.json(event))).call().keyRef())
+        String event = replaceRequest(EventFiles.text("cloudtrail-enable-key.json"), "keyId", "alias/orders");
+        assertThat(((Trigger.KeyEvent) TriggerParser.parse(EventFiles.json(event))).call().keyRef())
                 .isEqualTo("alias/orders");
     }
 
     @Test
     void failedCallWithoutAKeyIsStillParsedSoItCanBeIgnored() {
-        String event = withoutDetail(withoutDetail(SampleEvents.text("cloudtrail-disable-key-rotation-failed.json"),
+        String event = withoutDetail(withoutDetail(EventFiles.text("cloudtrail-disable-key-rotation-failed.json"),
                 "requestParameters"), "resources");
-        KeyApiCall call = ((Trigger.KeyEvent) TriggerParser.parse(SampleEvents.json(event))).call();
+        KeyApiCall call = ((Trigger.KeyEvent) TriggerParser.parse(EventFiles.json(event))).call();
         assertThat(call.errorCode()).isEqualTo("AccessDenied");
         assertThat(call.keyRef()).isNull();
     }
 
     static String without(String json, String field) {
-        ObjectNode node = (ObjectNode) SampleEvents.json(json);
+        ObjectNode node = (ObjectNode) EventFiles.json(json);
         node.remove(field);
         return node.toString();
     }
 
     static String withoutDetail(String json, String field) {
-        ObjectNode node = (ObjectNode) SampleEvents.json(json);
+        ObjectNode node = (ObjectNode) EventFiles.json(json);
         ((ObjectNode) node.get("detail")).remove(field);
         return node.toString();
     }
 
     static String replaceDetail(String json, String field, String value) {
-        ObjectNode node = (ObjectNode) SampleEvents.json(json);
+        ObjectNode node = (ObjectNode) EventFiles.json(json);
         ((ObjectNode) node.get("detail")).put(field, value);
         return node.toString();
     }
 
     static String replaceRequest(String json, String field, String value) {
-        ObjectNode node = (ObjectNode) SampleEvents.json(json);
+        ObjectNode node = (ObjectNode) EventFiles.json(json);
         ((ObjectNode) node.get("detail").get("requestParameters")).put(field, value);
         return node.toString();
     }

@@ -6,14 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atrest.core.json.Json;
+import dev.atrest.testing.EventFiles;
 import dev.atrest.testing.JsonArbitraries;
 import dev.atrest.core.json.MalformedEventException;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,7 +44,7 @@ class AuditTriggerPropertiesTest {
             "arn:aws:events:us-east-1:123456789012:rule/audit", "arn:aws:events:eu-west-1:999999999999:rule/x",
             "\u0000", "\u202e", "\u2028", "\ud800", "Object Created", "aws.s3");
 
-    static final String SAMPLE = read("scheduled-event.json");
+    static final String SAMPLE = EventFiles.text("scheduled-event.json");
     static final List<String> SAMPLES = List.of(SAMPLE, AuditFixture.SCHEDULE,
             "{\"version\":\"0\",\"id\":\"e\",\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\",\"account\":\""
                     + OWN + "\",\"time\":\"2026-11-20T00:00:00Z\",\"region\":\"" + HOME + "\",\"resources\":"
@@ -56,22 +53,6 @@ class AuditTriggerPropertiesTest {
     static final List<List<String>> PATHS = List.of(List.of("source"), List.of("detail-type"), List.of("detail"),
             List.of("detail", "task"), List.of("account"), List.of("region"), List.of("resources"), List.of("time"),
             List.of("id"), List.of("version"));
-
-    static String read(String file) {
-        try {
-            return Files.readString(Path.of(System.getProperty("atrest.projectDir", "../.."), "events", file));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static JsonNode json(String text) {
-        try {
-            return Json.MAPPER.readTree(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     // ------------------------------------------------------------------ generators
 
@@ -93,7 +74,7 @@ class AuditTriggerPropertiesTest {
     /** A real schedule event with one to four fields removed or replaced by anything. */
     @Provide
     Arbitrary<JsonNode> mutatedEvents() {
-        return GEN.mutated(SAMPLES.stream().map(AuditTriggerPropertiesTest::json).toList(), PATHS);
+        return GEN.mutated(SAMPLES.stream().map(EventFiles::json).toList(), PATHS);
     }
 
     /** A valid scheduled event as EventBridge or Scheduler might send it: the facts, and the event built from them. */

@@ -7,18 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atrest.audit.check.TagDecision;
-import dev.atrest.core.json.Json;
 import dev.atrest.core.json.MalformedEventException;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
+import dev.atrest.testing.EventFiles;
 import dev.atrest.testing.TestContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,40 +77,24 @@ class HostileEventsEmulatorTest {
 
     // ------------------------------------------------------------------ the corpus
 
-    static final String SAMPLE = read("scheduled-event.json");
-
-    static String read(String file) {
-        try {
-            return Files.readString(Path.of(System.getProperty("atrest.projectDir", "../.."), "events", file));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+    static final String SAMPLE = EventFiles.text("scheduled-event.json");
 
     /** The sample scheduled event (aws.scheduler, this account and region), changed by {@code edit}. */
     static String sample(Consumer<ObjectNode> edit) {
-        ObjectNode event = (ObjectNode) json(SAMPLE);
+        ObjectNode event = (ObjectNode) EventFiles.json(SAMPLE);
         edit.accept(event);
         return event.toString();
     }
 
     /** The template's own schedule input, changed by {@code edit}. */
     static String template(Consumer<ObjectNode> edit) {
-        ObjectNode event = (ObjectNode) json(AuditFixture.SCHEDULE);
+        ObjectNode event = (ObjectNode) EventFiles.json(AuditFixture.SCHEDULE);
         edit.accept(event);
         return event.toString();
     }
 
     static ObjectNode detail(ObjectNode event) {
         return (ObjectNode) event.get("detail");
-    }
-
-    static JsonNode json(String text) {
-        try {
-            return Json.MAPPER.readTree(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     static byte[] bytes(int... values) {
@@ -169,8 +149,9 @@ class HostileEventsEmulatorTest {
                 "expected detail-type"));
         c.add(m("S3 Object Created", sample(e -> e.put("detail-type", "Object Created").put("source", "aws.s3")),
                 "expected detail-type"));
-        c.add(m("CloudTrail KMS call", read("cloudtrail-disable-key-rotation.json"), "expected detail-type"));
-        c.add(m("S3 notification", read("s3-put.json"), "expected detail-type"));
+        c.add(m("CloudTrail KMS call", EventFiles.text("cloudtrail-disable-key-rotation.json"),
+                "expected detail-type"));
+        c.add(m("S3 notification", EventFiles.text("s3-put.json"), "expected detail-type"));
         c.add(m("no source", sample(e -> e.remove("source")), "unexpected source (none)"));
         c.add(m("null source", sample(e -> e.putNull("source")), "unexpected source (none)"));
         c.add(m("numeric source", sample(e -> e.put("source", 7)), "'source' is a number"));
@@ -282,7 +263,7 @@ class HostileEventsEmulatorTest {
             assertPrintableAndShort(thrown.getMessage());
         } else {
             assertThat(thrown).as("no exception").isNull();
-            JsonNode summary = json(out.toString(StandardCharsets.UTF_8));
+            JsonNode summary = EventFiles.json(out.toString(StandardCharsets.UTF_8));
             assertThat(summary.path("items")).hasSize(1);
             JsonNode item = summary.path("items").get(0);
             assertThat(item.path("outcome").asText()).isEqualTo("SKIPPED");

@@ -9,11 +9,10 @@ import dev.atrest.audit.check.TagDecision;
 import dev.atrest.core.json.Json;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
+import dev.atrest.testing.EventFiles;
 import dev.atrest.testing.TestContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -83,13 +82,8 @@ class RedeliveryEmulatorTest {
     }
 
     static String sampleEvent(String time) {
-        try {
-            ObjectNode event = (ObjectNode) Json.MAPPER.readTree(Files.readString(Path.of(
-                    System.getProperty("atrest.projectDir", "../.."), "events", "scheduled-event.json")));
-            return event.put("time", time).put("id", "delivery-" + time).toString();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        ObjectNode event = (ObjectNode) EventFiles.json(EventFiles.text("scheduled-event.json"));
+        return event.put("time", time).put("id", "delivery-" + time).toString();
     }
 
     /** Everything the audit can change, without timestamps: findings, tags, EBS defaults. */

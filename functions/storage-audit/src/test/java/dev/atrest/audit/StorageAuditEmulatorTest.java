@@ -14,10 +14,9 @@ import dev.atrest.core.json.Json;
 import dev.atrest.core.json.MalformedEventException;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
+import dev.atrest.testing.EventFiles;
 import dev.atrest.testing.TestContext;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -410,8 +409,7 @@ class StorageAuditEmulatorTest {
     @Test
     void runsOnTheSampleScheduledEvent() throws Exception {
         fx.seedEc2("{\"volumes\":[{\"count\":2}]}");
-        String event = Files.readString(Path.of(System.getProperty("atrest.projectDir", "../.."), "events",
-                "scheduled-event.json"));
+        String event = EventFiles.text("scheduled-event.json");
 
         JsonNode summary = fx.run(config(false, null, false, false, null, true, false), event);
 
