@@ -28,6 +28,9 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
  */
 public final class ReencryptService {
     private static final Logger LOG = LoggerFactory.getLogger(ReencryptService.class);
+    private static final String REJECT_RECORD = "REJECT_RECORD";
+    /** Malformed records logged one by one per invocation; the rest are counted in one line. */
+    static final int LOGGED_REJECTIONS = 20;
 
     private final ReencryptConfig config;
     private final ObjectEncryptionPolicy policy;
@@ -86,8 +89,29 @@ public final class ReencryptService {
                 }
             }
         }
+        logRejected(tasks, results);
         metrics(results, bytesCopied.get());
         return results;
+    }
+
+    /**
+     * Malformed records are logged here, not one by one as they are processed: the first few with their reason, then
+     * one line with the count, so that a hostile event of thousands of bad records cannot flood the logs. Every one
+     * of them is still in the results.
+     */
+    private static void logRejected(List<ObjectTask> tasks, List<ItemResult> results) {
+        int rejected = 0;
+        for (int i = 0; i < results.size(); i++) {
+            ItemResult r = results.get(i);
+            if (r != null && REJECT_RECORD.equals(r.action()) && ++rejected <= LOGGED_REJECTIONS) {
+                LOG.warn("{} {}: {}", tasks.get(i).resource(), r.outcome(), r.reason(),
+                        StructuredArguments.entries(logFields(r)));
+            }
+        }
+        if (rejected > LOGGED_REJECTIONS) {
+            LOG.warn("{} more malformed records rejected (not logged one by one; each is in the summary)",
+                    rejected - LOGGED_REJECTIONS);
+        }
     }
 
     private static ItemResult await(ObjectTask t, Future<ItemResult> future) {
@@ -118,7 +142,7 @@ public final class ReencryptService {
 
     private ItemResult processOne(ObjectTask t, AtomicLong bytesCopied) {
         if (t.problem() != null) {
-            return result(t, "REJECT_RECORD", Outcome.FAILED, "malformed record: " + t.problem(), Map.of());
+            return result(t, REJECT_RECORD, Outcome.FAILED, "malformed record: " + t.problem(), Map.of());
         }
         if (t.outOfScope() != null) {
             return result(t, "IGNORE_EVENT", Outcome.SKIPPED, t.outOfScope(), Map.of());
@@ -279,10 +303,18 @@ public final class ReencryptService {
         return new ItemResult(t.resource(), action, outcome, reason, d);
     }
 
-    private static void log(ObjectTask t, ItemResult r) {
+    private static Map<String, Object> logFields(ItemResult r) {
         Map<String, Object> fields = new LinkedHashMap<>(r.details());
         fields.put("outcome", r.outcome().name());
         fields.put("action", r.action());
+        return fields;
+    }
+
+    private static void log(ObjectTask t, ItemResult r) {
+        if (REJECT_RECORD.equals(r.action())) {
+            return; // logRejected
+        }
+        Map<String, Object> fields = logFields(r);
         if (r.outcome() == Outcome.CRITICAL || r.outcome() == Outcome.FAILED
                 || r.outcome() == Outcome.RETRYABLE_FAILURE) {
             LOG.error("{} {}: {}", t.resource(), r.outcome(), r.reason(), StructuredArguments.entries(fields));

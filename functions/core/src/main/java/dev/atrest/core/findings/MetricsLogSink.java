@@ -14,7 +14,8 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * EMF metrics per check and region (one metric document per scope, since each has its own dimension values) and
- * one structured log line per non-compliant or resolved finding, so logs can be searched by resource.
+ * one structured log line per non-compliant or resolved finding, so logs can be searched by resource. Both at INFO:
+ * a finding is the audit working, not trouble with the function (that is what WARN and ERROR are kept for).
  */
 public final class MetricsLogSink implements FindingSink {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsLogSink.class);
@@ -65,7 +66,7 @@ public final class MetricsLogSink implements FindingSink {
             });
         }
         for (Finding f : report.failed()) {
-            LOG.warn("non-compliant {}", f.resourceId(), entry("finding", logged(f, report.newFindingIds().contains(f.id()))));
+            LOG.info("non-compliant {}", f.resourceId(), entry("finding", logged(f, report.newFindingIds().contains(f.id()))));
         }
         for (Finding f : report.resolved()) {
             LOG.info("resolved {}", f.resourceId(), entry("finding", logged(f, false)));
