@@ -3,6 +3,7 @@ package dev.atrest.kms;
 import static dev.atrest.core.json.UntrustedText.abbreviate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.atrest.core.aws.Arns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,13 +33,11 @@ final class EventScope {
             addText(accounts, "detail.recipientAccountId", detail.get("recipientAccountId"));
             regions.add("detail.awsRegion=" + keyEvent.call().region());
             String ref = keyEvent.call().keyRef();
-            if (ref != null && ref.startsWith("arn:")) {
-                String[] parts = ref.split(":", 6);
-                if (parts.length == 6) {
-                    accounts.add("key ARN account=" + parts[4]);
-                    regions.add("key ARN region=" + parts[3]);
-                }
-            }
+            // Any ARN-shaped text counts here, well-formed or not: a scope check compares what the event says.
+            Arns.parseAnyShape(ref).ifPresent(arn -> {
+                accounts.add("key ARN account=" + arn.accountId().orElse(""));
+                regions.add("key ARN region=" + arn.region().orElse(""));
+            });
         }
         String expectedAccount = ownAccount != null ? ownAccount : valueOf(accounts.isEmpty() ? null : accounts.get(0));
         for (String account : accounts) {

@@ -1,9 +1,10 @@
 package dev.atrest.kms;
 
+import dev.atrest.core.aws.Arns;
 import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.lambda.Invocation;
-import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.ItemResult.Outcome;
+import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.RunSummary;
 import dev.atrest.kms.RotationDecision.Action;
 import java.util.LinkedHashMap;
@@ -262,14 +263,8 @@ public final class KeyRotationService {
 
     /** The region of a key ARN, else the region of the call. */
     private static String regionOf(KeyApiCall call) {
-        String ref = call.keyRef();
-        if (ref != null && ref.startsWith("arn:")) {
-            String[] parts = ref.split(":", 6);
-            if (parts.length == 6 && !parts[3].isEmpty()) {
-                return parts[3];
-            }
-        }
-        return call.region();
+        String region = Arns.region(call.keyRef());
+        return region != null ? region : call.region();
     }
 
     private ItemResult failure(String resource, AwsFailure e, Map<String, Object> details) {

@@ -1,23 +1,17 @@
 package dev.atrest.kms;
 
-import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.aws.AwsFailure.Kind;
+import dev.atrest.core.aws.AwsFailure;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.kms.KmsClient;
-import software.amazon.awssdk.services.kms.model.DisabledException;
 import software.amazon.awssdk.services.kms.model.GetKeyRotationStatusResponse;
-import software.amazon.awssdk.services.kms.model.InvalidArnException;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
-import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
 import software.amazon.awssdk.services.kms.model.ListResourceTagsResponse;
 import software.amazon.awssdk.services.kms.model.MultiRegionConfiguration;
-import software.amazon.awssdk.services.kms.model.NotFoundException;
 import software.amazon.awssdk.services.kms.model.Tag;
 
 /**
@@ -78,48 +72,12 @@ public final class KmsGateway {
         });
     }
 
+    /** KMS's own meaning of two codes: the key's state forbids the call now (disabled, pending deletion or import). */
+    static final AwsFailure.ServiceErrors ERRORS = (code, status) ->
+            "KMSInvalidStateException".equals(code) || "DisabledException".equals(code)
+                    ? Optional.of(Kind.PRECONDITION_FAILED) : Optional.empty();
+
     private static <T> T call(String operation, Supplier<T> body) {
-        try {
-            return body.get();
-        } catch (AwsFailure e) {
-            throw e;
-        } catch (NotFoundException e) {
-            throw new AwsFailure(Kind.NOT_FOUND, operation, code(e), message(e), e);
-        } catch (KmsInvalidStateException | DisabledException e) {
-            throw new AwsFailure(Kind.PRECONDITION_FAILED, operation, code(e), message(e), e);
-        } catch (software.amazon.awssdk.services.kms.model.UnsupportedOperationException e) {
-            throw new AwsFailure(Kind.UNSUPPORTED, operation, code(e), message(e), e);
-        } catch (InvalidArnException e) {
-            throw new AwsFailure(Kind.INVALID, operation, code(e), message(e), e);
-        } catch (AwsServiceException e) {
-            throw new AwsFailure(classify(e), operation, code(e), message(e), e);
-        } catch (SdkClientException e) {
-            throw new AwsFailure(Kind.RETRYABLE, operation, null, String.valueOf(e.getMessage()), e);
-        } catch (SdkException e) {
-            throw new AwsFailure(e.retryable() ? Kind.RETRYABLE : Kind.INVALID, operation, null,
-                    String.valueOf(e.getMessage()), e);
-        }
-    }
-
-    private static Kind classify(AwsServiceException e) {
-        String code = e.awsErrorDetails() == null ? "" : String.valueOf(e.awsErrorDetails().errorCode());
-        if (code.startsWith("AccessDenied") || e.statusCode() == 403) {
-            return Kind.ACCESS_DENIED;
-        }
-        if (e.isThrottlingException() || e.statusCode() >= 500 || e.retryable()) {
-            return Kind.RETRYABLE;
-        }
-        return Kind.INVALID;
-    }
-
-    private static String code(AwsServiceException e) {
-        return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-    }
-
-    private static String message(AwsServiceException e) {
-        if (e.awsErrorDetails() == null) {
-            return String.valueOf(e.getMessage());
-        }
-        return e.awsErrorDetails().errorCode() + ": " + e.awsErrorDetails().errorMessage();
+        return AwsFailure.call(operation, ERRORS, body);
     }
 }

@@ -2,19 +2,16 @@ package dev.atrest.kms;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.atrest.core.aws.Arns;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.aws.Priming;
 import dev.atrest.core.config.ConfigLoader;
 import dev.atrest.core.json.Json;
 import dev.atrest.core.lambda.FunctionArn;
 import dev.atrest.core.lambda.JsonHandler;
-import dev.atrest.core.summary.ItemResult.Outcome;
-import dev.atrest.core.summary.RunSummary;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -24,7 +21,6 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * the event, runs the service, returns its JSON summary.
  */
 public final class KmsRotationHandler extends JsonHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(KmsRotationHandler.class);
 
     /** Time kept back from the timeout to finish the keys in flight and return the summary. */
     static final int TIME_MARGIN_MILLIS = 20_000;
@@ -41,7 +37,7 @@ public final class KmsRotationHandler extends JsonHandler {
         Map<String, KmsGateway> byRegion = new ConcurrentHashMap<>();
         RemediationNotices notices = null;
         if (config.findingsTopicArn() != null) {
-            Region topicRegion = Region.of(config.findingsTopicArn().split(":")[3]);
+            Region topicRegion = Region.of(Arns.region(config.findingsTopicArn()));
             notices = new RemediationNotices(clients.client("sns", topicRegion, SnsClient::builder),
                     config.findingsTopicArn());
         }
@@ -80,13 +76,7 @@ public final class KmsRotationHandler extends JsonHandler {
         if (foreign.isPresent()) {
             return service.skip(trigger, foreign.get());
         }
-        RunSummary summary = service.run(trigger,
+        return service.run(trigger,
                 () -> context == null || context.getRemainingTimeInMillis() > TIME_MARGIN_MILLIS);
-        if (summary.hasRetryableFailures()) {
-            LOG.error("retryable failures, failing the invocation so it is retried: {}", Json.write(summary));
-            throw new RetryableFailureException(summary.count(Outcome.RETRYABLE_FAILURE)
-                    + " key(s) failed in a way a retry may fix; summary: " + Json.write(summary.getCounts()));
-        }
-        return summary;
     }
 }

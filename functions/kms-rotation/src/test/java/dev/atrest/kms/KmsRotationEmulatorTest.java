@@ -8,10 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.json.Json;
 import dev.atrest.core.json.MalformedEventException;
-import dev.atrest.testing.EventFiles;
-import dev.atrest.testing.TestContext;
+import dev.atrest.core.lambda.RetryableFailureException;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
+import dev.atrest.testing.EventFiles;
+import dev.atrest.testing.TestContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -456,7 +457,7 @@ class KmsRotationEmulatorTest {
         KmsRotationHandler handler = new KmsRotationHandler(LIVE, clients);
         String event = forKey("cloudtrail-disable-key-rotation.json", key.keyId());
         assertThatThrownBy(() -> invoke(handler, event)).isInstanceOf(RetryableFailureException.class)
-                .hasMessageContaining("1 key(s)");
+                .hasMessageContaining("1 item(s)");
         // The SDK's default retry strategy made every attempt (4 with the default legacy mode), then gave up.
         assertThat(emulator.count("kms", "GetKeyRotationStatus")).isGreaterThanOrEqualTo(3);
         assertThat(emulator.requests()).filteredOn(r -> "GetKeyRotationStatus".equals(r.get("operation")))

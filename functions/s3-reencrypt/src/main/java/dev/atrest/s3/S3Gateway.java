@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
@@ -253,34 +252,16 @@ public class S3Gateway {
         return versionId == null || versionId.isBlank() || "null".equals(versionId) ? null : versionId;
     }
 
+    /**
+     * S3's own meaning of some answers: an archived object (or one in a state that forbids the call) cannot take the
+     * operation, and a 409 conflict (a concurrent operation on the same object) may pass on a later try.
+     */
+    static final AwsFailure.ServiceErrors ERRORS = (code, status) ->
+            "ObjectNotInActiveTierError".equals(code) || "InvalidObjectState".equals(code)
+                    ? Optional.of(AwsFailure.Kind.UNSUPPORTED)
+                    : status == 409 ? Optional.of(AwsFailure.Kind.RETRYABLE) : Optional.empty();
+
     static AwsFailure failure(String operation, SdkException e) {
-        if (e instanceof S3Exception s3e) {
-            int status = s3e.statusCode();
-            String code = Optional.ofNullable(s3e.awsErrorDetails()).map(d -> d.errorCode()).orElse(null);
-            String detail = (code != null ? code : "HTTP " + status)
-                    + Optional.ofNullable(s3e.awsErrorDetails()).map(d -> d.errorMessage())
-                    .filter(m -> m != null && !m.isBlank()).map(m -> " (" + m + ")").orElse("");
-            AwsFailure.Kind kind;
-            if ("ObjectNotInActiveTierError".equals(code) || "InvalidObjectState".equals(code)) {
-                kind = AwsFailure.Kind.UNSUPPORTED;
-            } else if (status == 404) {
-                kind = AwsFailure.Kind.NOT_FOUND;
-            } else if (status == 412) {
-                kind = AwsFailure.Kind.PRECONDITION_FAILED;
-            } else if (status == 403) {
-                kind = AwsFailure.Kind.ACCESS_DENIED;
-            } else if (status == 501 || "NotImplemented".equals(code) || "InvalidRequest".equals(code)) {
-                kind = AwsFailure.Kind.UNSUPPORTED;
-            } else if (status == 409 || status == 429 || status >= 500 || s3e.isThrottlingException()) {
-                kind = AwsFailure.Kind.RETRYABLE;
-            } else {
-                kind = AwsFailure.Kind.INVALID;
-            }
-            return new AwsFailure(kind, operation, code, detail, e);
-        }
-        if (e instanceof SdkClientException) {
-            return new AwsFailure(AwsFailure.Kind.RETRYABLE, operation, null, e.getMessage(), e);
-        }
-        return new AwsFailure(AwsFailure.Kind.INVALID, operation, null, e.getMessage(), e);
+        return AwsFailure.map(operation, ERRORS, e);
     }
 }

@@ -9,11 +9,8 @@ import dev.atrest.core.json.Json;
 import dev.atrest.core.lambda.FunctionArn;
 import dev.atrest.core.lambda.JsonHandler;
 import dev.atrest.core.summary.ItemResult;
-import dev.atrest.core.summary.ItemResult.Outcome;
 import dev.atrest.core.summary.RunSummary;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -22,7 +19,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Operations (schema 2.0) invocations. Parses the event, runs the service, answers in the trigger's shape.
  */
 public final class S3ReencryptHandler extends JsonHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(S3ReencryptHandler.class);
     static final String FUNCTION = "S3ReencryptFunction";
 
     private final ReencryptService service;
@@ -74,21 +70,6 @@ public final class S3ReencryptHandler extends JsonHandler {
             return BatchResults.response(trigger, items);
         }
         items.forEach(summary::add);
-        summary.finish();
-        if (summary.hasRetryableFailures()) {
-            LOG.error("retryable failures, failing the invocation so it is retried: {}", Json.write(summary));
-            throw new RetryableFailureException(summary.count(Outcome.RETRYABLE_FAILURE)
-                    + " object(s) failed in a way a retry may fix; summary: " + Json.write(summary.getCounts()));
-        }
-        return summary;
-    }
-
-    /** Thrown so Lambda's retries and the on-failure destination see records that a retry may fix. */
-    public static final class RetryableFailureException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        public RetryableFailureException(String message) {
-            super(message);
-        }
+        return summary.finish();
     }
 }

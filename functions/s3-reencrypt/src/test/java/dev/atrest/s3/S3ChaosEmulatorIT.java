@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.json.Json;
+import dev.atrest.core.lambda.RetryableFailureException;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
 import dev.atrest.testing.SdkCallCounter;
@@ -171,7 +172,7 @@ class S3ChaosEmulatorIT {
                                 .isIn("CHANGED", "COMPLIANT");
                     }
                     done = true;
-                } catch (S3ReencryptHandler.RetryableFailureException e) {
+                } catch (RetryableFailureException e) {
                     outcomes.merge("(invocation failed: RetryableFailureException)", 1L, Long::sum);
                 }
             }

@@ -4,6 +4,7 @@ import static dev.atrest.s3.S3Fixture.BUCKET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.atrest.core.lambda.RetryableFailureException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -159,7 +160,7 @@ class S3RaceEmulatorIT extends S3EmulatorTest {
         for (int attempt = 1; ; attempt++) {
             try {
                 return f.invoke(config, event);
-            } catch (S3ReencryptHandler.RetryableFailureException e) {
+            } catch (RetryableFailureException e) {
                 if (attempt == 3) {
                     throw e;
                 }

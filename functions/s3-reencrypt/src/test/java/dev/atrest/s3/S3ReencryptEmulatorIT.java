@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.json.MalformedEventException;
+import dev.atrest.core.lambda.RetryableFailureException;
 import dev.atrest.core.summary.ItemResult;
 import java.time.Instant;
 import java.util.List;
@@ -309,7 +310,7 @@ class S3ReencryptEmulatorIT extends S3EmulatorTest {
 
         assertThatThrownBy(() -> f.invoke(f.config().withMultipart(1024, ReencryptConfig.MIN_PART_BYTES),
                 S3Fixture.notification("part.bin")))
-                .isInstanceOf(S3ReencryptHandler.RetryableFailureException.class);
+                .isInstanceOf(RetryableFailureException.class);
 
         f.emulator.post("/_atrest/faults", "{\"rules\":[]}");
         assertThat(f.emulator.count("s3", "AbortMultipartUpload")).isEqualTo(1);
@@ -508,8 +509,8 @@ class S3ReencryptEmulatorIT extends S3EmulatorTest {
         f.fault("UpdateObjectEncryption", 500, "InternalError", -1);
 
         assertThatThrownBy(() -> f.invoke(S3Fixture.notification("k")))
-                .isInstanceOf(S3ReencryptHandler.RetryableFailureException.class)
-                .hasMessageContaining("1 object(s)");
+                .isInstanceOf(RetryableFailureException.class)
+                .hasMessageContaining("1 item(s)");
         assertThat(f.head("k").serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
     }
 

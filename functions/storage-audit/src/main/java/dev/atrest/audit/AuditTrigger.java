@@ -3,6 +3,7 @@ package dev.atrest.audit;
 import static dev.atrest.core.json.UntrustedText.abbreviate;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.atrest.core.aws.Arns;
 import dev.atrest.core.json.MalformedEventException;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,15 +82,11 @@ public record AuditTrigger(String source, String account, String region, List<St
             regions.add("region=" + region);
         }
         for (String arn : resources) {
-            String[] parts = arn.split(":", 6);
-            if (parts.length == 6 && parts[0].equals("arn")) {
-                if (!parts[4].isEmpty()) {
-                    accounts.add("resource account=" + parts[4]);
-                }
-                if (!parts[3].isEmpty()) {
-                    regions.add("resource region=" + parts[3]);
-                }
-            }
+            // Any ARN-shaped text counts here, well-formed or not: a scope check compares what the event says.
+            Arns.parseAnyShape(arn).ifPresent(a -> {
+                a.accountId().ifPresent(id -> accounts.add("resource account=" + id));
+                a.region().ifPresent(r -> regions.add("resource region=" + r));
+            });
         }
         if (ownAccount != null) {
             for (String a : accounts) {

@@ -10,22 +10,19 @@ import dev.atrest.audit.aws.S3Gateway;
 import dev.atrest.audit.aws.SecurityHubGateway;
 import dev.atrest.audit.sink.ResourceTagSink;
 import dev.atrest.audit.sink.SecurityHubSink;
+import dev.atrest.core.aws.Arns;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.aws.Priming;
 import dev.atrest.core.config.ConfigLoader;
 import dev.atrest.core.findings.FindingSink;
 import dev.atrest.core.findings.MetricsLogSink;
 import dev.atrest.core.findings.SnsSummarySink;
+import dev.atrest.core.json.Json;
 import dev.atrest.core.lambda.Invocation;
 import dev.atrest.core.lambda.JsonHandler;
-import dev.atrest.core.json.Json;
-import dev.atrest.core.summary.ItemResult.Outcome;
-import dev.atrest.core.summary.RunSummary;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -38,7 +35,6 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * finding ids are stable and resolution needs a complete scope.
  */
 public final class StorageAuditHandler extends JsonHandler {
-    private static final Logger LOG = LoggerFactory.getLogger(StorageAuditHandler.class);
 
     private final StorageAuditService service;
     private final Ec2Gateway ec2;
@@ -60,7 +56,7 @@ public final class StorageAuditHandler extends JsonHandler {
         sinks.add(new MetricsLogSink(Invocation.metrics()));
         hub.ifPresent(h -> sinks.add(new SecurityHubSink(h)));
         if (config.findingsTopicArn() != null) {
-            Region topicRegion = Region.of(config.findingsTopicArn().split(":")[3]);
+            Region topicRegion = Region.of(Arns.region(config.findingsTopicArn()));
             sinks.add(new SnsSummarySink(clients.client("sns", topicRegion, SnsClient::builder), config.findingsTopicArn()));
         }
         if (config.tagResources()) {
@@ -91,28 +87,6 @@ public final class StorageAuditHandler extends JsonHandler {
 
     @Override
     protected Object handle(JsonNode event, Context context) {
-        RunSummary summary = service.run(AuditTrigger.parse(event),
-                context == null ? null : context.getInvokedFunctionArn());
-        if (summary.hasRetryableFailures()) {
-            LOG.error("audit incomplete, failing the invocation so it is retried: {}", Json.write(summary));
-            throw new AuditIncompleteException(summary);
-        }
-        return summary;
-    }
-
-    /** Thrown after a run whose failures a retry may fix; carries the run's summary. */
-    public static final class AuditIncompleteException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-        private final transient RunSummary summary;
-
-        AuditIncompleteException(RunSummary summary) {
-            super(summary.count(Outcome.RETRYABLE_FAILURE) + " check(s) or output(s) failed in a way a retry may fix; "
-                    + "summary: " + Json.write(summary.getCounts()));
-            this.summary = summary;
-        }
-
-        public RunSummary summary() {
-            return summary;
-        }
+        return service.run(AuditTrigger.parse(event), context == null ? null : context.getInvokedFunctionArn());
     }
 }

@@ -1,7 +1,6 @@
 package dev.atrest.audit;
 
 import dev.atrest.audit.aws.AccountIdentity;
-import dev.atrest.audit.aws.AwsFailure;
 import dev.atrest.audit.aws.Ec2Gateway;
 import dev.atrest.audit.aws.EfsGateway;
 import dev.atrest.audit.aws.KmsGateway;
@@ -15,6 +14,7 @@ import dev.atrest.audit.check.FileSystemState;
 import dev.atrest.audit.check.KeyManager;
 import dev.atrest.audit.check.RegionSelection;
 import dev.atrest.audit.check.StorageCheck;
+import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.findings.Finding;
 import dev.atrest.core.findings.FindingReconciliation;
 import dev.atrest.core.findings.FindingScope;
@@ -22,8 +22,8 @@ import dev.atrest.core.findings.FindingSink;
 import dev.atrest.core.findings.FindingsReport;
 import dev.atrest.core.findings.ScopeFailure;
 import dev.atrest.core.lambda.FunctionArn;
-import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.ItemResult.Outcome;
+import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.RunSummary;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -294,8 +294,8 @@ public final class StorageAuditService {
                         failed.putIfAbsent(b.region(), f);
                     } catch (RuntimeException e) {
                         LOG.error("bucket {} could not be audited", b.name(), e);
-                        failed.putIfAbsent(b.region(), new AwsFailure(AwsFailure.Kind.UNSUPPORTED, null,
-                                "GetBucketEncryption " + b.name() + ": " + e, e));
+                        failed.putIfAbsent(b.region(), new AwsFailure(AwsFailure.Kind.UNSUPPORTED,
+                                "GetBucketEncryption " + b.name(), null, e.toString(), e));
                     }
                 }));
             }

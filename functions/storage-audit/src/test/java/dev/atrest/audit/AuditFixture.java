@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.json.Json;
+import dev.atrest.core.lambda.RetryableFailureException;
 import dev.atrest.testing.Emulator;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -71,7 +72,7 @@ final class AuditFixture {
             assertThat(summary.path("counts").path("RETRYABLE_FAILURE").asInt())
                     .as("a run with retryable failures fails the invocation").isZero();
             return summary;
-        } catch (StorageAuditHandler.AuditIncompleteException e) {
+        } catch (RetryableFailureException e) {
             com.fasterxml.jackson.databind.node.ObjectNode summary = Json.MAPPER.valueToTree(e.summary());
             assertThat(summary.path("counts").path("RETRYABLE_FAILURE").asInt())
                     .as("an invocation fails only for retryable failures").isPositive();

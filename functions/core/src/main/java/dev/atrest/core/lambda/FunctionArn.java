@@ -1,16 +1,16 @@
 package dev.atrest.core.lambda;
 
+import dev.atrest.core.aws.Arns;
+import java.util.Optional;
+import software.amazon.awssdk.arns.Arn;
+
 /** What a Lambda function ARN ({@code arn:aws:lambda:region:account:function:name[:qualifier]}) says. */
 public final class FunctionArn {
     private FunctionArn() {}
 
     /** The function's account, or null when the ARN is missing or not a function ARN. */
     public static String account(String functionArn) {
-        if (functionArn == null) {
-            return null;
-        }
-        String[] parts = functionArn.split(":");
-        return isFunctionArn(parts) ? parts[4] : null;
+        return parse(functionArn).flatMap(Arn::accountId).orElse(null);
     }
 
     /**
@@ -18,15 +18,13 @@ public final class FunctionArn {
      * missing or not a function ARN.
      */
     public static String partition(String functionArn) {
-        if (functionArn == null) {
-            return null;
-        }
-        String[] parts = functionArn.split(":");
-        return isFunctionArn(parts) ? parts[1] : null;
+        return parse(functionArn).map(Arn::partition).orElse(null);
     }
 
-    private static boolean isFunctionArn(String[] parts) {
-        return parts.length >= 7 && "arn".equals(parts[0]) && parts[1].matches("aws(-[a-z]+)*")
-                && "lambda".equals(parts[2]) && "function".equals(parts[5]) && parts[4].matches("\\d{12}");
+    private static Optional<Arn> parse(String functionArn) {
+        return Arns.parse(functionArn)
+                .filter(a -> "lambda".equals(a.service()) && Arns.hasAccount(a)
+                        && a.resource().resourceType().filter("function"::equals).isPresent()
+                        && !a.resource().resource().isEmpty());
     }
 }

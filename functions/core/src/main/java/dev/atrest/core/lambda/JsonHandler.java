@@ -11,16 +11,25 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import org.crac.Core;
 import org.crac.Resource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.lambda.powertools.logging.PowertoolsLogging;
+import software.amazon.lambda.powertools.metrics.Metrics;
+import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * Base of every atrest handler: reads the event with the project's own Jackson mapper (the runtime's relocated
  * Jackson would ignore our annotations and cannot take the untyped EventBridge shapes), runs the subclass inside
- * Powertools logging and metrics, and writes its result as JSON.
+ * Powertools logging and metrics (flushed once at the end, also when it fails), and writes its result as JSON.
+ *
+ * <p>It holds the one rule on failing an invocation: a {@link RunSummary} with an item that failed in a way a
+ * retry may fix becomes a {@link RetryableFailureException}, once every output of the run is written.
  *
  * <p>It is also a CRaC resource: with SnapStart, {@link #prime()} runs before the snapshot is taken, so restored
  * containers start with the hot path's classes loaded and initialised instead of paying for it on the first event.
  */
 public abstract class JsonHandler implements RequestStreamHandler, Resource {
+    private static final Logger LOG = LoggerFactory.getLogger(JsonHandler.class);
 
     protected JsonHandler() {
         Core.getGlobalContext().register(this);
@@ -28,7 +37,29 @@ public abstract class JsonHandler implements RequestStreamHandler, Resource {
 
     @Override
     public final void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        Object result = Invocation.run(context, () -> handle(Json.readTree(input), context));
+        Metrics metrics = Invocation.metrics();
+        Object result = PowertoolsLogging.withLogging(context, () -> {
+            try {
+                if (context != null) {
+                    metrics.captureColdStartMetric(context);
+                }
+                Object answer = handle(Json.readTree(input), context);
+                if (answer instanceof RunSummary summary) {
+                    // The same outcome metrics for every function, so one dashboard reads them all.
+                    summary.getCounts().forEach((outcome, count) ->
+                            metrics.addMetric("Items" + outcome.name(), count, MetricUnit.COUNT));
+                    if (summary.hasRetryableFailures()) {
+                        // An asynchronous invocation's answer is read by no one: only a failed invocation reaches
+                        // Lambda's retries and the on-failure queue.
+                        LOG.error("retryable failures, failing the invocation so it is retried: {}", Json.write(summary));
+                        throw new RetryableFailureException(summary);
+                    }
+                }
+                return answer;
+            } finally {
+                metrics.flush();
+            }
+        });
         Json.MAPPER.writeValue(output, result);
     }
 
@@ -41,7 +72,7 @@ public abstract class JsonHandler implements RequestStreamHandler, Resource {
             prime();
         } catch (RuntimeException e) {
             // Priming only saves time after a restore: a failure must not fail the snapshot (and the deployment).
-            org.slf4j.LoggerFactory.getLogger(JsonHandler.class).warn("SnapStart priming failed: {}", e.toString());
+            LOG.warn("SnapStart priming failed: {}", e.toString());
         }
     }
 

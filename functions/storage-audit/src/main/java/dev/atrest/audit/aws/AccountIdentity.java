@@ -1,5 +1,6 @@
 package dev.atrest.audit.aws;
 
+import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.aws.ClientFactory;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.RegionMetadata;

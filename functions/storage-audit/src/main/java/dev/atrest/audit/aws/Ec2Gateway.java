@@ -2,6 +2,7 @@ package dev.atrest.audit.aws;
 
 import dev.atrest.audit.check.SnapshotState;
 import dev.atrest.audit.check.VolumeState;
+import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.aws.ClientFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

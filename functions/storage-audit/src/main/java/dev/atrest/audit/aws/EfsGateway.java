@@ -1,5 +1,6 @@
 package dev.atrest.audit.aws;
 
+import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.aws.ClientFactory;
 import java.util.LinkedHashMap;
 import java.util.List;

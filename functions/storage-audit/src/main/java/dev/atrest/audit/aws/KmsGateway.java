@@ -1,6 +1,7 @@
 package dev.atrest.audit.aws;
 
 import dev.atrest.audit.check.KeyManager;
+import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.aws.ClientFactory;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;

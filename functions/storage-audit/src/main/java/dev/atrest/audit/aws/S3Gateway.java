@@ -1,5 +1,6 @@
 package dev.atrest.audit.aws;
 
+import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.aws.ClientFactory;
 import java.util.List;
 import software.amazon.awssdk.services.s3.S3Client;

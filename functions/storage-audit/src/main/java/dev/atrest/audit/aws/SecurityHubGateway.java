@@ -1,5 +1,6 @@
 package dev.atrest.audit.aws;
 
+import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.findings.ComplianceStatus;
 import dev.atrest.core.findings.Finding;
@@ -16,8 +17,8 @@ import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
 import software.amazon.awssdk.services.securityhub.model.AwsSecurityFindingFilters;
 import software.amazon.awssdk.services.securityhub.model.BatchImportFindingsResponse;
 import software.amazon.awssdk.services.securityhub.model.Compliance;
-import software.amazon.awssdk.services.securityhub.model.RecordState;
 import software.amazon.awssdk.services.securityhub.model.Recommendation;
+import software.amazon.awssdk.services.securityhub.model.RecordState;
 import software.amazon.awssdk.services.securityhub.model.Remediation;
 import software.amazon.awssdk.services.securityhub.model.Resource;
 import software.amazon.awssdk.services.securityhub.model.ResourceDetails;

@@ -1,5 +1,7 @@
 package dev.atrest.audit.check;
 
+import dev.atrest.core.aws.Arns;
+
 /**
  * Whether to turn on EBS encryption by default in a region, and with which key. Only where it is off: the audit
  * does not replace a default key someone chose.
@@ -21,7 +23,7 @@ public final class EbsRemediation {
         if (keyArn == null) {
             return new Decision(Action.ENABLE, null, "turn on EBS encryption by default with the region's default key");
         }
-        String keyRegion = keyArn.split(":")[3];
+        String keyRegion = Arns.region(keyArn);
         if (!keyRegion.equals(state.region())) {
             return new Decision(Action.ENABLE, null, "turn on EBS encryption by default; EBS_DEFAULT_KMS_KEY_ARN is in "
                     + keyRegion + " and cannot be the default key in " + state.region());

@@ -1,15 +1,15 @@
 package dev.atrest.audit.sink;
 
-import dev.atrest.audit.aws.AwsFailure;
 import dev.atrest.audit.aws.Ec2Gateway;
 import dev.atrest.audit.aws.EfsGateway;
 import dev.atrest.audit.check.StorageCheck;
 import dev.atrest.audit.check.TagDecision;
+import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.findings.Finding;
 import dev.atrest.core.findings.FindingSink;
 import dev.atrest.core.findings.FindingsReport;
-import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.ItemResult.Outcome;
+import dev.atrest.core.summary.ItemResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

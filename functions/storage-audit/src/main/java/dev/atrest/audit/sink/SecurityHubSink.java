@@ -1,13 +1,13 @@
 package dev.atrest.audit.sink;
 
 import dev.atrest.audit.aws.AccountIdentity;
-import dev.atrest.audit.aws.AwsFailure;
 import dev.atrest.audit.aws.SecurityHubGateway;
+import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.findings.Finding;
 import dev.atrest.core.findings.FindingSink;
 import dev.atrest.core.findings.FindingsReport;
-import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.ItemResult.Outcome;
+import dev.atrest.core.summary.ItemResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
