@@ -18,9 +18,7 @@ class ConfigLoaderTest {
     @ParameterizedTest(name = "{0}={1} -> {2}")
     @CsvSource(nullValues = "NULL", value = {
         "DRY_RUN, true, true",
-        "DRY_RUN, TRUE, true",
         "DRY_RUN, false, false",
-        "DRY_RUN, ' false ', false",
         "DRY_RUN, NULL, true",
         "DRY_RUN, '', true",
     })
@@ -31,7 +29,7 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest(name = "DRY_RUN={0} is rejected")
-    @CsvSource({"yes", "1", "on", "tru"})
+    @CsvSource({"yes", "1", "on", "tru", "TRUE", "False", "' false '"})
     void malformedBooleanFailsInitNamingTheVariable(String value) {
         ConfigLoader loader = new ConfigLoader(Map.of("DRY_RUN", value));
         loader.bool("DRY_RUN", true);
@@ -82,12 +80,26 @@ class ConfigLoaderTest {
                 .hasMessageContaining("REENCRYPT_METHOD='teleport' is invalid: expected one of auto, copy, update");
     }
 
-    @Test
-    void listsValidateEachElement() {
-        ConfigLoader loader = new ConfigLoader(Map.of("REGIONS", "us-east-1, eu-west-1,,bogus"));
-        List<String> regions = loader.list("REGIONS", ConfigLoader.REGION, "an AWS region name");
-        assertThat(regions).containsExactly("us-east-1", "eu-west-1");
-        assertThatThrownBy(loader::validate).hasMessageContaining("REGIONS has an invalid element 'bogus'");
+    @ParameterizedTest(name = "REGIONS={0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "us-east-1,eu-west-1 | us-east-1;eu-west-1",
+        "us-east-1           | us-east-1",
+        "all                 | all",
+        "us-east-1, eu-west-1 | INVALID",
+        "us-east-1,,eu-west-1 | INVALID",
+        "us-east-1,          | INVALID",
+        "us-east-1,bogus     | INVALID",
+    })
+    void listsAreCheckedWholeAgainstTheTemplatesPattern(String value, String expected) {
+        ConfigLoader loader = new ConfigLoader(Map.of("REGIONS", value.strip()));
+        List<String> regions = loader.list("REGIONS", ConfigLoader.REGION_LIST, "region names");
+        if (expected.equals("INVALID")) {
+            assertThat(regions).isEmpty();
+            assertThatThrownBy(loader::validate).hasMessageContaining("REGIONS='" + value.strip() + "' is invalid");
+        } else {
+            loader.validate();
+            assertThat(regions).containsExactly(expected.split(";"));
+        }
     }
 
     @Test

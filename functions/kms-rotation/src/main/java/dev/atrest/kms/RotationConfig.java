@@ -20,7 +20,8 @@ public record RotationConfig(int rotationPeriodDays, int maxRotationPeriodDays, 
     public static final int MIN_PERIOD = 90;
     public static final int MAX_PERIOD = 2560;
     public static final int KMS_DEFAULT_PERIOD = 365;
-    private static final Pattern TAG_KEY = Pattern.compile("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}$");
+    /** A tag key KMS accepts, in ASCII (the template's pattern for ExemptTagKey). */
+    public static final Pattern TAG_KEY = Pattern.compile("^[A-Za-z0-9 _.:/=+@-]{1,128}$");
 
     public static RotationConfig load(ConfigLoader env) {
         int period = env.intInRange("ROTATION_PERIOD_DAYS", KMS_DEFAULT_PERIOD, MIN_PERIOD, MAX_PERIOD);

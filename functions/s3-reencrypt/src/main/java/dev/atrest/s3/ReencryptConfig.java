@@ -46,14 +46,16 @@ public record ReencryptConfig(
      * TARGET_KMS_KEY_ARN is not already a key ARN, so the common case costs no KMS call at init.
      */
     public static ReencryptConfig load(ConfigLoader env, UnaryOperator<String> aliasResolver) {
-        String target = env.matching("TARGET_KMS_KEY_ARN", ConfigLoader.KMS_KEY_REFERENCE, true,
+        String target = env.matching("TARGET_KMS_KEY_ARN", ConfigLoader.KMS_KEY_OR_ALIAS_ARN, true,
                 "a KMS key ARN or alias ARN, e.g. arn:aws:kms:us-east-1:111122223333:alias/atrest");
         boolean bucketKey = env.bool("BUCKET_KEY_ENABLED", true);
         boolean dryRun = env.bool("DRY_RUN", true);
         String method = env.oneOf("REENCRYPT_METHOD", "auto", Set.of("auto", "update", "copy"));
-        List<String> compliant = env.list("COMPLIANT_KMS_KEY_ARNS", ConfigLoader.KMS_KEY_ARN,
-                "full KMS key ARNs (arn:aws:kms:<region>:<account>:key/<id>), comma-separated");
-        long threshold = env.longInRange("MULTIPART_THRESHOLD_BYTES", MAX_SINGLE_COPY_BYTES, 1, MAX_SINGLE_COPY_BYTES);
+        List<String> compliant = env.list("COMPLIANT_KMS_KEY_ARNS", ConfigLoader.KMS_KEY_ARN_LIST,
+                "full KMS key ARNs (arn:aws:kms:<region>:<account>:key/<id>), comma-separated without spaces");
+        // UploadPartCopy parts are at least 5 MiB, so a smaller threshold could not be copied part by part.
+        long threshold = env.longInRange("MULTIPART_THRESHOLD_BYTES", MAX_SINGLE_COPY_BYTES, MIN_PART_BYTES,
+                MAX_SINGLE_COPY_BYTES);
         boolean verify = env.bool("VERIFY_AFTER_WRITE", true);
         String functionName = env.optionalString("AWS_LAMBDA_FUNCTION_NAME", null);
         env.validate();

@@ -46,7 +46,7 @@ class ReencryptConfigTest {
     void anAliasIsResolvedOnceToItsKeyArn() {
         AtomicInteger resolved = new AtomicInteger();
         ReencryptConfig c = ReencryptConfig.load(new ConfigLoader(env("TARGET_KMS_KEY_ARN", ALIAS, "DRY_RUN", "false",
-                "REENCRYPT_METHOD", "COPY", "COMPLIANT_KMS_KEY_ARNS", KEY + ", " + KEY.replace("1234abcd", "99999999"),
+                "REENCRYPT_METHOD", "copy", "COMPLIANT_KMS_KEY_ARNS", KEY + "," + KEY.replace("1234abcd", "99999999"),
                 "MULTIPART_THRESHOLD_BYTES", "5242880", "AWS_LAMBDA_FUNCTION_NAME", "fn")), ref -> {
                     resolved.incrementAndGet();
                     return ref.equals(ALIAS) ? KEY : null;

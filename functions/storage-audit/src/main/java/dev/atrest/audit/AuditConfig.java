@@ -5,9 +5,7 @@ import static dev.atrest.core.json.UntrustedText.abbreviate;
 import dev.atrest.core.config.ConfigException;
 import dev.atrest.core.config.ConfigLoader;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * The function's environment, validated once at init.
@@ -38,22 +36,12 @@ public record AuditConfig(List<String> regions, boolean allRegions, boolean requ
     }
 
     public static AuditConfig load(ConfigLoader env) {
-        String rawRegions = env.optionalString("REGIONS", "");
-        boolean all = rawRegions.strip().toLowerCase(Locale.ROOT).equals("all");
-        List<String> regions = all ? List.of()
-                : env.list("REGIONS", ConfigLoader.REGION, "a comma-separated list of region names (us-east-1,...) or all");
-        for (String region : regions) {
-            // The pattern lets typos through ("us-esat-1"); a region the SDK does not know would fail every run.
-            if (Region.of(region).metadata() == null) {
-                env.problem("REGIONS has an unknown region '" + region + "': expected a region name (us-east-1,...) "
-                        + "or all");
-            }
-        }
+        List<String> listed = env.list("REGIONS", ConfigLoader.REGION_LIST,
+                "region names separated by commas without spaces (us-east-1,eu-west-1), or all");
+        boolean all = listed.equals(List.of("all"));
+        List<String> regions = all ? List.of() : listed;
         boolean enableEbs = env.bool("ENABLE_EBS_DEFAULT_ENCRYPTION", false);
         String topic = env.matching("FINDINGS_TOPIC_ARN", ConfigLoader.SNS_TOPIC_ARN, false, "an SNS topic ARN");
-        if (topic != null && Region.of(topic.split(":")[3]).metadata() == null) {
-            env.problem("FINDINGS_TOPIC_ARN names an unknown region '" + topic.split(":")[3] + "'");
-        }
         AuditConfig config = new AuditConfig(regions, all,
                 env.bool("REQUIRE_CUSTOMER_MANAGED_KEY", false),
                 env.bool("SECURITY_HUB_ENABLED", false),

@@ -1,10 +1,7 @@
 package dev.atrest.core.config;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -17,18 +14,35 @@ import java.util.stream.Collectors;
  * <p>Every accessor records a problem instead of throwing, so that {@link #validate()} can fail init with one
  * message that names every bad variable and what was expected: an operator fixing a stack should not have to
  * redeploy once per typo.
+ *
+ * <p>A variable set from a template parameter accepts exactly what the parameter's constraints in
+ * {@code template.yaml} accept (AllowedValues, MinValue/MaxValue, AllowedPattern), no more and no less: values are
+ * compared as given (no trimming, no case folding), and the patterns below are the template's own. Each function's
+ * {@code ParameterConstraintsTest} fails on any difference. An empty or unset variable takes the default.
  */
 public final class ConfigLoader {
-    /** Full KMS key ARN (alias ARNs are not key ARNs). */
-    public static final Pattern KMS_KEY_ARN =
-            Pattern.compile("^arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:key/[A-Za-z0-9-]+$");
-    /** Key ARN, alias ARN, alias name, or bare key id: what KMS accepts as a KeyId. */
+    private static final String PARTITION = "aws(-[a-z]+)*";
+    private static final String REGION_NAME = "[a-z]{2}(-[a-z]+)+-[0-9]+";
+    private static final String ACCOUNT = "[0-9]{12}";
+    private static final String KEY_ARN = "arn:" + PARTITION + ":kms:" + REGION_NAME + ":" + ACCOUNT + ":key/[A-Za-z0-9-]+";
+
+    /** Full KMS key ARN (alias ARNs are not key ARNs). Template: EbsDefaultKmsKeyArn. */
+    public static final Pattern KMS_KEY_ARN = Pattern.compile("^" + KEY_ARN + "$");
+    /** KMS key ARN or alias ARN. Template: TargetKmsKeyArn. */
+    public static final Pattern KMS_KEY_OR_ALIAS_ARN = Pattern.compile(
+            "^arn:" + PARTITION + ":kms:" + REGION_NAME + ":" + ACCOUNT + ":(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)$");
+    /** Comma-separated full KMS key ARNs, no spaces. Template: CompliantKmsKeyArns. */
+    public static final Pattern KMS_KEY_ARN_LIST = Pattern.compile("^(" + KEY_ARN + ")(," + KEY_ARN + ")*$");
+    /** SNS standard topic ARN (atrest publishes without a message group, which FIFO topics require). */
+    public static final Pattern SNS_TOPIC_ARN = Pattern.compile(
+            "^arn:" + PARTITION + ":sns:" + REGION_NAME + ":" + ACCOUNT + ":[A-Za-z0-9_-]{1,256}$");
+    public static final Pattern REGION = Pattern.compile("^" + REGION_NAME + "$");
+    /** Comma-separated region names, no spaces, or {@code all}. Template: AuditRegions. */
+    public static final Pattern REGION_LIST = Pattern.compile("^(all|" + REGION_NAME + "(," + REGION_NAME + ")*)$");
+    /** Key, key ARN, alias ARN, alias name, or bare key id: what KMS accepts as a KeyId (in events, not config). */
     public static final Pattern KMS_KEY_REFERENCE = Pattern.compile(
             "^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:(key/[A-Za-z0-9-]+|alias/[A-Za-z0-9/_-]+)"
                     + "|alias/[A-Za-z0-9/_-]+|[A-Za-z0-9-]{1,2048})$");
-    public static final Pattern SNS_TOPIC_ARN =
-            Pattern.compile("^arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}(\\.fifo)?$");
-    public static final Pattern REGION = Pattern.compile("^[a-z]{2}(-[a-z]+)+-\\d$");
 
     private final Map<String, String> env;
     private final List<String> problems = new ArrayList<>();
@@ -41,13 +55,10 @@ public final class ConfigLoader {
         return new ConfigLoader(System.getenv());
     }
 
+    /** The value as set; null when unset or empty (both mean "the default"). */
     private String raw(String name) {
         String value = env.get(name);
-        if (value == null) {
-            return null;
-        }
-        value = value.strip();
-        return value.isEmpty() ? null : value;
+        return value == null || value.isEmpty() ? null : value;
     }
 
     public String requiredString(String name, String expected) {
@@ -84,7 +95,7 @@ public final class ConfigLoader {
         if (value == null) {
             return defaultValue;
         }
-        switch (value.toLowerCase(Locale.ROOT)) {
+        switch (value) {
             case "true":
                 return true;
             case "false":
@@ -117,40 +128,27 @@ public final class ConfigLoader {
         }
     }
 
-    /** One of {@code allowed}, compared case-insensitively; returned in lower case. */
+    /** One of {@code allowed}, exactly as written there. */
     public String oneOf(String name, String defaultValue, Set<String> allowed) {
         String value = raw(name);
         if (value == null) {
             return defaultValue;
         }
-        String lower = value.toLowerCase(Locale.ROOT);
-        if (!allowed.contains(lower)) {
+        if (!allowed.contains(value)) {
             problems.add(name + "='" + abbreviate(value) + "' is invalid: expected one of "
                     + allowed.stream().sorted().collect(Collectors.joining(", ")));
             return defaultValue;
         }
-        return lower;
+        return value;
     }
 
-    /** A comma-separated list; each element must match {@code elementPattern}. Empty list when unset. */
-    public List<String> list(String name, Pattern elementPattern, String expected) {
-        String value = raw(name);
-        if (value == null) {
-            return List.of();
-        }
-        List<String> out = new ArrayList<>();
-        for (String part : Arrays.asList(value.split(","))) {
-            String item = part.strip();
-            if (item.isEmpty()) {
-                continue;
-            }
-            if (!elementPattern.matcher(item).matches()) {
-                problems.add(name + " has an invalid element '" + abbreviate(item) + "': expected " + expected);
-            } else {
-                out.add(item);
-            }
-        }
-        return Collections.unmodifiableList(out);
+    /**
+     * A comma-separated list; the whole value must match {@code listPattern} (the template parameter's pattern).
+     * Empty list when unset.
+     */
+    public List<String> list(String name, Pattern listPattern, String expected) {
+        String value = matching(name, listPattern, false, expected);
+        return value == null ? List.of() : List.of(value.split(","));
     }
 
     /** Lets a caller add a cross-field problem (e.g. "MAX must be >= MIN"). */
