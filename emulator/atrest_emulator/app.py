@@ -68,7 +68,7 @@ class EmulatorApp:
                 response = extensions.dispatch(call, request, body, region)
             except faults.DroppedConnection:
                 _drop(environ)
-                self.log.add({"service": service, "operation": call.operation,
+                self.log.add({"service": call.service, "operation": call.operation,
                               "method": environ.get("REQUEST_METHOD"), "path": path,
                               "query": environ.get("QUERY_STRING", ""), "region": region,
                               "status": None, "extension": True, "dropped": True, "ms": 0})
@@ -84,7 +84,7 @@ class EmulatorApp:
                     pass
                 getattr(result, "close", lambda: None)()
                 _drop(environ)
-                self.log.add({"service": service, "operation": call.operation,
+                self.log.add({"service": call.service, "operation": call.operation,
                               "method": environ.get("REQUEST_METHOD"), "path": path,
                               "query": environ.get("QUERY_STRING", ""), "region": region,
                               "status": status_holder.get("status"), "extension": response is not None,
@@ -92,7 +92,7 @@ class EmulatorApp:
                 return []
         if service is not None:
             self.log.add({
-                "service": service,
+                "service": call.service,
                 "operation": call.operation,
                 "method": environ.get("REQUEST_METHOD"),
                 "path": path,

@@ -1,4 +1,5 @@
 """Names the AWS operation of a request, for the request log and for extensions to match on."""
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 
@@ -22,9 +23,30 @@ def classify(service, environ, body):
         form = parse_qs(body.decode("utf-8", "replace"))
         if "Action" in form:
             return Call(service, form["Action"][0])
+    if service == "s3" and path.startswith("/v20180820/"):
+        # S3 Control is signed for "s3" too; moto routes it by this path prefix, and so does the log.
+        return _s3control(method, path)
     if service == "s3":
         return _s3(method, path, query, environ)
     return Call(service, f"{method} {path}")
+
+
+_S3CONTROL_JOB_OPERATIONS = {
+    ("POST", ""): "CreateJob", ("GET", ""): "ListJobs", ("GET", "/"): "DescribeJob",
+    ("POST", "/status"): "UpdateJobStatus", ("POST", "/priority"): "UpdateJobPriority",
+    ("GET", "/tagging"): "GetJobTagging", ("PUT", "/tagging"): "PutJobTagging",
+    ("DELETE", "/tagging"): "DeleteJobTagging",
+}
+_S3CONTROL_JOB_PATH = re.compile(r"^/v20180820/jobs(?:(/)[^/]+(/status|/priority|/tagging)?)?$")
+
+
+def _s3control(method, path):
+    match = _S3CONTROL_JOB_PATH.match(path)
+    operation = None
+    if match:
+        sub = (match.group(2) or match.group(1) or "")
+        operation = _S3CONTROL_JOB_OPERATIONS.get((method, sub))
+    return Call("s3control", operation or f"{method} {path}")
 
 
 def _s3(method, path, query, environ):

@@ -103,6 +103,10 @@ def error_response(service, request, status, code, message):
         xml = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code><Message>{message}</Message>"
                f"<RequestId>{request_id}</RequestId></Error>")
         return Response(xml, status=status, headers=headers, mimetype="application/xml")
+    if service == "s3control":
+        xml = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?><ErrorResponse><Error><Code>{code}</Code>"
+               f"<Message>{message}</Message></Error><RequestId>{request_id}</RequestId></ErrorResponse>")
+        return Response(xml, status=status, headers=headers, mimetype="application/xml")
     if target:
         headers["x-amzn-ErrorType"] = code
         return Response(json.dumps({"__type": code, "message": message}), status=status, headers=headers,

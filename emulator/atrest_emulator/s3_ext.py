@@ -315,6 +315,16 @@ def complete_with_conditions(call, request, body, region):
     return None
 
 
+# ---------------------------------------------------------------- encryption type of a stored version
+
+def encryption_type(obj):
+    """The object's server-side encryption as S3 Batch Operations' MatchAnyObjectEncryption names it: SSE-S3,
+    SSE-KMS, DSSE-KMS, SSE-C or NOT-SSE (the SSE-C record is this module's, moto keeps none)."""
+    if getattr(obj, "_atrest_sse_c", None):
+        return "SSE-C"
+    return {"AES256": "SSE-S3", "aws:kms": "SSE-KMS", "aws:kms:dsse": "DSSE-KMS"}.get(obj.encryption, "NOT-SSE")
+
+
 # ---------------------------------------------------------------- SSE-C reads
 
 def read_sse_c(call, request, body, region):
