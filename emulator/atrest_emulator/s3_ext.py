@@ -490,6 +490,14 @@ def check_version(call, request, body, region):
     return None
 
 
+def delete_object(call, request, body, region):
+    response = check_version(call, request, body, region)
+    if response is None and (request.headers.get("x-amz-bypass-governance-retention") or "").lower() != "true":
+        # moto bypasses GOVERNANCE retention whenever the header is there, even "false".
+        request.environ.pop("HTTP_X_AMZ_BYPASS_GOVERNANCE_RETENTION", None)
+    return response
+
+
 def read_object(call, request, body, region):
     version_id = request.args.get("versionId")
     try:
@@ -499,8 +507,11 @@ def read_object(call, request, body, region):
     bkt = _bucket_or_none(call.bucket)
     if bkt is None:
         return None
-    if version_id == "null" and not bkt.is_versioned and request.method == "HEAD":
-        # The null version of a bucket that never had versioning is its object; moto answers 400 for it.
+    if version_id is not None and not bkt.is_versioned and request.method == "HEAD":
+        # moto answers 400 to HEAD with any versionId in a bucket that never had versioning. Its only version is
+        # "null", the object itself; any other well-formed id names no version.
+        if version_id != "null":
+            return c.error(404, "NoSuchVersion", "The specified version does not exist.", "HEAD")
         query = [p for p in request.environ.get("QUERY_STRING", "").split("&") if p and p != "versionId=null"]
         request.environ["QUERY_STRING"] = "&".join(query)
         version_id = None
@@ -527,7 +538,7 @@ HANDLERS = {
     ("s3", "GetObjectTagging"): check_version,
     ("s3", "PutObjectTagging"): check_version,
     ("s3", "DeleteObjectTagging"): check_version,
-    ("s3", "DeleteObject"): check_version,
+    ("s3", "DeleteObject"): delete_object,
     ("s3", "GetObjectAcl"): s3_acl.get_object_acl,
     ("s3", "PutObjectAcl"): s3_acl.put_object_acl,
     ("s3", "GetBucketAcl"): s3_acl.get_bucket_acl,
