@@ -169,6 +169,7 @@ def _patch_moto():
     original_complete = S3Backend.complete_multipart_upload
     original_copy = S3Backend.copy_object
     original_attributes = S3Backend.get_object_attributes
+    original_lock_configuration = S3Backend.put_object_lock_configuration
     original_head = S3Response.head_object
     original_part_copy = S3Response.upload_part_copy
 
@@ -231,6 +232,15 @@ def _patch_moto():
             result["checksum"] = {seen[0]: seen[1], "type": seen[2]}
         return result
 
+    def put_object_lock_configuration(self, bucket_name, lock_enabled, mode=None, days=None, years=None):
+        bkt = self.get_bucket(bucket_name)
+        if bkt.object_lock_enabled and lock_enabled:
+            # moto refuses any configuration for a bucket that holds objects; S3 refuses only to enable Object Lock
+            # there, and changes the default retention of a bucket that has it whatever the bucket holds.
+            bkt.default_lock_mode, bkt.default_lock_days, bkt.default_lock_years = mode, days, years
+            return None
+        return original_lock_configuration(self, bucket_name, lock_enabled, mode, days, years)
+
     def head_object(self, bucket_name, query, key_name, headers):
         status, response_headers, content = original_head(self, bucket_name, query, key_name, headers)
         if status == 200 and headers.get("x-amz-checksum-mode") == "ENABLED":
@@ -265,6 +275,7 @@ def _patch_moto():
     S3Backend.complete_multipart_upload = complete_multipart_upload
     S3Backend.copy_object = copy_object
     S3Backend.get_object_attributes = get_object_attributes
+    S3Backend.put_object_lock_configuration = put_object_lock_configuration
     S3Response.head_object = head_object
     S3Response.upload_part_copy = upload_part_copy
     S3Backend._atrest_patched = True

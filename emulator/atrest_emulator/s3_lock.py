@@ -6,7 +6,8 @@ PutObjectRetention shorten or remove a GOVERNANCE retention without x-amz-bypass
 COMPLIANCE one at all, answers 500 for a missing key, drops the Object Lock headers of CreateMultipartUpload, applies
 no default retention to a completed multipart upload, and asks for Content-MD5 on every PUT to a bucket with a
 default retention (CopyObject and CopyObject with lock headers included), while S3 asks for it on PutObject only,
-and DeleteObject bypasses GOVERNANCE retention whenever x-amz-bypass-governance-retention is sent, even as "false".
+DeleteObject bypasses GOVERNANCE retention whenever x-amz-bypass-governance-retention is sent, even as "false", and
+PutObjectLockConfiguration refuses to change the default retention of a bucket that holds objects.
 
 The emulator has no IAM: x-amz-bypass-governance-retention: true is all it takes to bypass GOVERNANCE retention here;
 in AWS the caller also needs s3:BypassGovernanceRetention."""

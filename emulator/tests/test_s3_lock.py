@@ -122,8 +122,11 @@ def test_lock_headers_set_the_lock_of_the_new_version(s3, operation):
 def test_the_bucket_default_retention_applies_to_copies_and_multipart_uploads(client):
     s3 = client("s3")
     s3.create_bucket(Bucket="lock-default", ObjectLockEnabledForBucket=True)
+    s3.put_object(Bucket="lock-default", Key="before", Body=b"x")
+    # A default retention can be set on a bucket that already holds objects; they keep what they had.
     s3.put_object_lock_configuration(Bucket="lock-default", ObjectLockConfiguration={
         "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}})
+    _no_lock_configuration(lambda: s3.get_object_retention(Bucket="lock-default", Key="before"))
     s3.put_object(Bucket="lock-default", Key="k", Body=b"x", ChecksumAlgorithm="CRC32")
     s3.copy_object(Bucket="lock-default", Key="c", CopySource={"Bucket": "lock-default", "Key": "k"})
     upload = s3.create_multipart_upload(Bucket="lock-default", Key="m")["UploadId"]
