@@ -24,7 +24,7 @@ s3_acl (Object Ownership, ACLs), s3_lock (Object Lock), s3_checksum (additional 
   answers NoSuchBucket/NoSuchKey/NoSuchVersion with S3's document (moto: an empty 404).
 - Version ids: "null" names the version written while versioning was off or suspended, and in a bucket that never
   had versioning it names the object (moto answered HeadObject with 400). A malformed id (empty, shorter than 16
-  characters, or with characters outside URL-safe base64) answers 400 InvalidArgument "Invalid version id
+  characters, or with characters outside base64 and "-", "_", ".") answers 400 InvalidArgument "Invalid version id
   specified" (HEAD: status only) on HeadObject, GetObject, GetObjectAttributes, the tagging, ACL, retention and
   legal hold operations, DeleteObject and a copy source; a well-formed id that names no version answers 404
   NoSuchVersion. S3 does not publish its format; moto's ids are UUIDs, which pass.
