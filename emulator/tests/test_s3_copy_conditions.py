@@ -32,23 +32,28 @@ def _copy(s3, operation, **conditions):
 
 
 HOUR = datetime.timedelta(hours=1)
-# (conditions from (etag, last modified), copies?) — etag "other" is an ETag the source does not have.
+# (conditions from (ETag, LastModified), copies?); "other" is an ETag the source does not have.
 CASES = [
-    (lambda e, t: dict(CopySourceIfMatch=e), True),
-    (lambda e, t: dict(CopySourceIfMatch='"other"'), False),
-    (lambda e, t: dict(CopySourceIfNoneMatch='"other"'), True),
-    (lambda e, t: dict(CopySourceIfNoneMatch=e), False),
-    (lambda e, t: dict(CopySourceIfUnmodifiedSince=t + HOUR), True),
-    (lambda e, t: dict(CopySourceIfUnmodifiedSince=t - HOUR), False),
-    (lambda e, t: dict(CopySourceIfModifiedSince=t - HOUR), True),
-    (lambda e, t: dict(CopySourceIfModifiedSince=t), False),
-    (lambda e, t: dict(CopySourceIfModifiedSince=t + HOUR), True),  # later than now: ignored, as HTTP says
+    pytest.param(lambda e, t: dict(CopySourceIfMatch=e), True, id="if-match-holds"),
+    pytest.param(lambda e, t: dict(CopySourceIfMatch='"other"'), False, id="if-match-fails"),
+    pytest.param(lambda e, t: dict(CopySourceIfNoneMatch='"other"'), True, id="if-none-match-holds"),
+    pytest.param(lambda e, t: dict(CopySourceIfNoneMatch=e), False, id="if-none-match-fails"),
+    pytest.param(lambda e, t: dict(CopySourceIfUnmodifiedSince=t + HOUR), True, id="if-unmodified-since-holds"),
+    pytest.param(lambda e, t: dict(CopySourceIfUnmodifiedSince=t - HOUR), False, id="if-unmodified-since-fails"),
+    pytest.param(lambda e, t: dict(CopySourceIfModifiedSince=t - HOUR), True, id="if-modified-since-holds"),
+    pytest.param(lambda e, t: dict(CopySourceIfModifiedSince=t), False, id="if-modified-since-fails"),
+    # A date later than now is not a valid If-Modified-Since (HTTP): ignored.
+    pytest.param(lambda e, t: dict(CopySourceIfModifiedSince=t + HOUR), True, id="if-modified-since-future"),
     # The documented pairs: if-match true wins over if-unmodified-since false; if-none-match false with
     # if-modified-since true fails.
-    (lambda e, t: dict(CopySourceIfMatch=e, CopySourceIfUnmodifiedSince=t - HOUR), True),
-    (lambda e, t: dict(CopySourceIfNoneMatch=e, CopySourceIfModifiedSince=t - HOUR), False),
-    (lambda e, t: dict(CopySourceIfMatch='"other"', CopySourceIfUnmodifiedSince=t + HOUR), False),
-    (lambda e, t: dict(CopySourceIfNoneMatch='"other"', CopySourceIfModifiedSince=t), True),
+    pytest.param(lambda e, t: dict(CopySourceIfMatch=e, CopySourceIfUnmodifiedSince=t - HOUR), True,
+                 id="if-match-wins-over-if-unmodified-since"),
+    pytest.param(lambda e, t: dict(CopySourceIfNoneMatch=e, CopySourceIfModifiedSince=t - HOUR), False,
+                 id="if-none-match-fails-with-if-modified-since"),
+    pytest.param(lambda e, t: dict(CopySourceIfMatch='"other"', CopySourceIfUnmodifiedSince=t + HOUR), False,
+                 id="if-match-fails-with-if-unmodified-since"),
+    pytest.param(lambda e, t: dict(CopySourceIfNoneMatch='"other"', CopySourceIfModifiedSince=t), True,
+                 id="if-none-match-wins-over-if-modified-since"),
 ]
 
 
