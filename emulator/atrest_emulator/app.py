@@ -63,33 +63,29 @@ class EmulatorApp:
             status_holder["status"] = int(status.split(" ", 1)[0])
             return start_response(status, headers, exc_info)
 
-        with extensions.exclusive(call):
-            try:
-                response = extensions.dispatch(call, request, body, region)
-            except faults.DroppedConnection:
-                _drop(environ)
-                self.log.add({"service": call.service, "operation": call.operation,
-                              "method": environ.get("REQUEST_METHOD"), "path": path,
-                              "query": environ.get("QUERY_STRING", ""), "region": region,
-                              "status": None, "extension": True, "dropped": True, "ms": 0})
-                return []
-            if response is not None:
-                result = response(environ, recording_start_response)
-            else:
-                environ["wsgi.input"] = io.BytesIO(body)
-                result = self.moto(environ, recording_start_response)
-            if environ.get(faults.DROP_AFTER):
-                # The request was served (the write is committed); its answer is thrown away with the connection.
-                for _ in result:
-                    pass
-                getattr(result, "close", lambda: None)()
-                _drop(environ)
-                self.log.add({"service": call.service, "operation": call.operation,
-                              "method": environ.get("REQUEST_METHOD"), "path": path,
-                              "query": environ.get("QUERY_STRING", ""), "region": region,
-                              "status": status_holder.get("status"), "extension": response is not None,
-                              "dropped": "after", "ms": round((time.monotonic() - started) * 1000, 2)})
-                return []
+        # Faults first and outside the write lock: a delayed or held request must not stop the others.
+        try:
+            response = faults.intercept(call, request, region)
+            with extensions.exclusive(call):
+                if response is None:
+                    response = extensions.dispatch(call, request, body, region)
+                result = self._answer(response, environ, body, recording_start_response)
+        except faults.DroppedConnection:
+            _drop(environ)
+            self.log.add({"service": call.service, "operation": call.operation,
+                          "method": environ.get("REQUEST_METHOD"), "path": path,
+                          "query": environ.get("QUERY_STRING", ""), "region": region,
+                          "status": None, "extension": True, "dropped": True, "ms": 0})
+            return []
+        if environ.get(faults.DROP_AFTER):
+            # The request was served (the write is committed); its answer is thrown away with the connection.
+            _drop(environ)
+            self.log.add({"service": call.service, "operation": call.operation,
+                          "method": environ.get("REQUEST_METHOD"), "path": path,
+                          "query": environ.get("QUERY_STRING", ""), "region": region,
+                          "status": status_holder.get("status"), "extension": response is not None,
+                          "dropped": "after", "ms": round((time.monotonic() - started) * 1000, 2)})
+            return []
         if service is not None:
             self.log.add({
                 "service": call.service,
@@ -104,6 +100,19 @@ class EmulatorApp:
             })
         return result
 
+    def _answer(self, response, environ, body, start_response):
+        """The extension's response or moto's, read to the end while the request still holds its lock (so a write
+        is complete before another request can see the object)."""
+        if response is not None:
+            result = response(environ, start_response)
+        else:
+            environ["wsgi.input"] = io.BytesIO(body)
+            result = self.moto(environ, start_response)
+        try:
+            return [b"".join(result)]
+        finally:
+            getattr(result, "close", lambda: None)()
+
     def _admin(self, environ, body, start_response):
         path = environ["PATH_INFO"]
         method = environ.get("REQUEST_METHOD")
@@ -114,6 +123,9 @@ class EmulatorApp:
             resp = Response(status=204)
         elif path == "/_atrest/health":
             resp = Response(json.dumps({"status": "ok"}), mimetype="application/json")
+        elif path.startswith("/_atrest/faults"):
+            handled = faults.admin(path, method, body, environ.get("QUERY_STRING", ""))
+            resp = handled if handled is not None else Response("unknown admin path", status=404)
         else:
             handled = extensions.admin(path, method, body)
             resp = handled if handled is not None else Response("unknown admin path", status=404)

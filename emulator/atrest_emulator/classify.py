@@ -62,7 +62,8 @@ def _s3(method, path, query, environ):
     q = set(query)
     if key is None:
         sub = next((s for s in ("encryption", "versioning", "notification", "tagging", "versions",
-                                "object-lock", "policy", "uploads", "location", "delete")
+                                "object-lock", "policy", "uploads", "location", "delete", "acl",
+                                "ownershipControls")
                     if s in q), None)
         if method == "GET" and sub is None:
             op = "ListObjectsV2" if query.get("list-type") == ["2"] else ("ListBuckets" if bucket is None else "ListObjects")
@@ -91,6 +92,8 @@ def _s3(method, path, query, environ):
         op = "PutObjectRetention"
     elif method == "PUT" and "legal-hold" in q:
         op = "PutObjectLegalHold"
+    elif method == "PUT" and "acl" in q:
+        op = "PutObjectAcl"
     elif method == "PUT":
         op = "CopyObject" if copy else "PutObject"
     elif method == "POST" and "uploads" in q:
@@ -107,6 +110,12 @@ def _s3(method, path, query, environ):
         op = "GetObjectTagging"
     elif method == "GET" and "attributes" in q:
         op = "GetObjectAttributes"
+    elif method == "GET" and "acl" in q:
+        op = "GetObjectAcl"
+    elif method == "GET" and "retention" in q:
+        op = "GetObjectRetention"
+    elif method == "GET" and "legal-hold" in q:
+        op = "GetObjectLegalHold"
     elif method == "GET" and "uploadId" in q:
         op = "ListParts"
     elif method == "GET":
@@ -117,4 +126,4 @@ def _s3(method, path, query, environ):
 
 
 def _title(sub):
-    return "".join(p.capitalize() for p in sub.split("-"))
+    return "".join(p[:1].upper() + p[1:] for p in sub.split("-"))

@@ -2,6 +2,7 @@
 reset before every test, and boto3 clients pointed at it."""
 import json
 import re
+import urllib.error
 import urllib.request
 from urllib.parse import urlsplit, urlunsplit
 
@@ -51,3 +52,28 @@ def request_log(endpoint):
         with urllib.request.urlopen(endpoint + "/_atrest/requests") as r:
             return json.load(r)
     return read
+
+
+@pytest.fixture
+def raw_s3(endpoint):
+    """raw_s3(method, path, body=b"", headers={}) -> (status, headers, body): a SigV4-signed S3 request sent as written,
+    for what the SDKs never send (encoded slashes in a bucket name, a PutObject without any checksum)."""
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    def send(method, path, body=b"", headers=None):
+        # urllib would send a body as a form (application/x-www-form-urlencoded), which servers parse away.
+        headers = {"Content-Type": "application/octet-stream", **(headers or {})}
+        request = AWSRequest(method=method, url=endpoint + path, data=body, headers=headers)
+        request.headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD"
+        SigV4Auth(Credentials("testing", "testing"), "s3", "us-east-1").add_auth(request)
+        prepared = request.prepare()
+        sent = urllib.request.Request(prepared.url, data=body if method in ("PUT", "POST") else None, method=method,
+                                      headers=dict(prepared.headers))
+        try:
+            with urllib.request.urlopen(sent) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+    return send

@@ -1,4 +1,5 @@
 import json
+import urllib.error
 import urllib.request
 
 import pytest
@@ -99,3 +100,92 @@ def test_a_retry_after_a_lost_answer_meets_its_own_write(endpoint, client):
     kms.create_key()
     # CreateKey is not idempotent: the lost answer's key exists beside the retry's.
     assert len(kms.list_keys()["Keys"]) == 2
+
+
+def _admin(endpoint, path, body=None, method=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(endpoint + path, data=data, method=method or ("POST" if data else "GET"),
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req) as r:
+            return r.status, json.load(r)
+    except urllib.error.HTTPError as e:
+        return e.code, json.load(e)
+
+
+def _in_thread(call):
+    import threading
+    outcome = {}
+
+    def run():
+        try:
+            outcome["result"] = call()
+        except Exception as e:  # noqa: BLE001 - the test inspects it
+            outcome["error"] = e
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, outcome
+
+
+@pytest.mark.parametrize("write, copies", [("content", False), ("metadata", True)])
+def test_a_held_copy_lets_a_write_land_between_head_and_copy(endpoint, client, write, copies):
+    s3 = client("s3")
+    s3.create_bucket(Bucket="held")
+    s3.put_object(Bucket="held", Key="k", Body=b"v1", Metadata={"m": "1"})
+    seen = s3.head_object(Bucket="held", Key="k")["ETag"]
+    _configure(endpoint, {"rules": [{"service": "s3", "operation": "CopyObject", "bucket": "held", "key": "k",
+                                      "count": 1, "hold": "copy"}]})
+    thread, outcome = _in_thread(lambda: client("s3").copy_object(
+        Bucket="held", Key="k", CopySource={"Bucket": "held", "Key": "k"}, CopySourceIfMatch=seen,
+        ServerSideEncryption="AES256"))
+    assert _admin(endpoint, "/_atrest/faults/held?hold=copy&count=1&timeout_ms=5000") == (200, {"held": 1})
+    if write == "content":
+        s3.put_object(Bucket="held", Key="k", Body=b"v2", Metadata={"m": "2"})
+    else:  # a metadata-only change keeps the ETag: the held copy's condition still holds
+        s3.copy_object(Bucket="held", Key="k", CopySource={"Bucket": "held", "Key": "k"},
+                       MetadataDirective="REPLACE", Metadata={"m": "2"})
+    assert "result" not in outcome and "error" not in outcome  # still held
+    assert _admin(endpoint, "/_atrest/faults/release", {"hold": "copy"}) == (200, {"released": 1})
+    thread.join(10)
+    if copies:
+        assert "result" in outcome, outcome
+        assert s3.head_object(Bucket="held", Key="k")["Metadata"] == {"m": "2"}
+    else:
+        assert outcome["error"].response["Error"]["Code"] == "PreconditionFailed"
+        assert s3.get_object(Bucket="held", Key="k")["Body"].read() == b"v2"
+    assert _stats(endpoint)["released"] == {"copy": 1}
+
+
+def test_a_hold_times_out_and_replacing_the_rules_releases_it(endpoint, client):
+    s3 = client("s3")
+    s3.create_bucket(Bucket="held")
+    _configure(endpoint, {"rules": [{"service": "s3", "operation": "CreateMultipartUpload", "count": 1,
+                                      "hold": "create", "hold_timeout_ms": 200}]})
+    s3.create_multipart_upload(Bucket="held", Key="k")  # goes on after 200 ms
+    assert _stats(endpoint)["hold_timeouts"] == 1
+    assert _admin(endpoint, "/_atrest/faults/held?hold=create&count=1&timeout_ms=100") == (408, {"held": 0})
+    _configure(endpoint, {"rules": [{"service": "s3", "operation": "CreateMultipartUpload", "count": 1,
+                                      "hold": "create"}]})
+    thread, outcome = _in_thread(lambda: client("s3").create_multipart_upload(Bucket="held", Key="k"))
+    assert _admin(endpoint, "/_atrest/faults/held?hold=create&count=1&timeout_ms=5000") == (200, {"held": 1})
+    _configure(endpoint, {"rules": []})
+    thread.join(10)
+    assert "UploadId" in outcome["result"]
+
+
+def test_a_delay_applies_to_the_named_operation_only(endpoint, client):
+    import time
+    s3 = client("s3")
+    s3.create_bucket(Bucket="slow")
+    s3.put_object(Bucket="slow", Key="k", Body=b"x")
+    _configure(endpoint, {"rules": [{"service": "s3", "operation": "UploadPartCopy", "count": -1, "delay_ms": 300}]})
+    upload = s3.create_multipart_upload(Bucket="slow", Key="k")["UploadId"]
+    started = time.monotonic()
+    s3.head_object(Bucket="slow", Key="k")
+    fast = time.monotonic() - started
+    started = time.monotonic()
+    s3.upload_part_copy(Bucket="slow", Key="k", UploadId=upload, PartNumber=1,
+                        CopySource={"Bucket": "slow", "Key": "k"})
+    slow = time.monotonic() - started
+    assert slow >= 0.3 > fast
+    assert _stats(endpoint)["delayed"] == 1
