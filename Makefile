@@ -53,10 +53,15 @@ tools/ric/target/lib/.fetched: tools/ric/pom.xml
 	touch $@
 
 # SAM's makefile builder calls these with ARTIFACTS_DIR set (CodeUri is the project root; see samconfig.toml:
-# build_in_source avoids copying the tree). The Lambda Java layout is lib/*.jar.
+# build_in_source avoids copying the tree). The Lambda Java layout is lib/*.jar: the module's `mvn package` output.
+# Each artifact is built once: when the module's jar is newer than every source and pom it depends on (make test
+# has just run `mvn install`), it is copied as it is; otherwise Maven builds it first.
 define lambda_artifact
-	rm -rf functions/$(1)/target/lambda
-	$(MVN) -pl functions/$(1) -am package -DskipTests
+	@jar=$$(ls functions/$(1)/target/atrest-$(1)-*.jar 2>/dev/null | head -1); \
+	if [ -z "$$jar" ] || [ ! -d functions/$(1)/target/lambda/lib ] || [ -n "$$(find pom.xml functions/core/pom.xml \
+	    functions/core/src/main functions/$(1)/pom.xml functions/$(1)/src/main -newer "$$jar" -print -quit)" ]; then \
+	  rm -rf functions/$(1)/target/lambda && $(MVN) -pl functions/$(1) -am package -DskipTests; \
+	else echo "$(1): up to date ($$jar)"; fi
 	mkdir -p "$(ARTIFACTS_DIR)/lib"
 	cp functions/$(1)/target/lambda/lib/*.jar functions/$(1)/target/atrest-$(1)-*.jar "$(ARTIFACTS_DIR)/lib/"
 endef
