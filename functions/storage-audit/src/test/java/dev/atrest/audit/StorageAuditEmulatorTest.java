@@ -159,6 +159,13 @@ class StorageAuditEmulatorTest {
         assertThat(attachedFinding.productFields()).containsEntry("atrest/ControlId", "EC2.3");
         assertThat(attachedFinding.severity().labelAsString()).isEqualTo("MEDIUM");
         assertThat(attachedFinding.compliance().statusAsString()).isEqualTo("FAILED");
+        assertThat(attachedFinding.title()).isEqualTo("EBS volume is not encrypted at rest: " + attached);
+        assertThat(fx.findings("us-east-1").values()).allSatisfy(f -> {
+            assertThat(f.productName()).isEqualTo("atrest");
+            assertThat(f.companyName()).isEqualTo("atrest");
+        });
+        assertThat(fx.findings("us-east-1").get("atrest/s3-bucket-default-kms/us-east-1/arn:aws:s3:::sse-s3").title())
+                .isEqualTo("S3 bucket default encryption is not SSE-KMS: sse-s3");
 
         assertThat(counts(scope(summary, "us-east-1", "ebs-volume-encrypted"))).isEqualTo(List.of(plainVolumes, 1));
         assertThat(counts(scope(summary, "us-east-1", "ebs-snapshot-encrypted"))).isEqualTo(List.of(plainSnapshots, 1));
@@ -203,6 +210,8 @@ class StorageAuditEmulatorTest {
             assertThat(f.compliance().statusAsString()).isEqualTo("PASSED");
         }
         assertThat(deleted.description()).isEqualTo("the resource no longer exists");
+        // Resolved from what the hub held: the title names the volume once.
+        assertThat(deleted.title()).isEqualTo("EBS volume is not encrypted at rest: " + volumes.get(1));
         assertThat(fixed.description()).isEqualTo("now compliant: bucket default encryption is aws:kms");
         assertThat(active("us-east-1")).containsExactlyInAnyOrder(volumeFinding("us-east-1", volumes.get(0)),
                 "atrest/ebs-default-encryption/us-east-1/AWS::::Account:" + ACCOUNT);

@@ -5,6 +5,7 @@ import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.findings.ComplianceStatus;
 import dev.atrest.core.findings.Finding;
 import dev.atrest.core.findings.Severity;
+import dev.atrest.core.json.UntrustedText;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,12 @@ public final class SecurityHubGateway {
     static final String FIELD_CHECK = "atrest/CheckId";
     static final String FIELD_CONTROL = "atrest/ControlId";
     static final String FIELD_REMEDIATION = "atrest/Remediation";
+    /** Shown as the finding's source in Security Hub; a custom integration sets them itself (ASFF, max 128). */
+    static final String PRODUCT_NAME = "atrest";
+    static final String COMPANY_NAME = "atrest";
+    /** ASFF's limit for Title. */
+    static final int TITLE_MAX = 256;
+    private static final String ACCOUNT_RESOURCE = "AWS::::Account:";
 
     public record ImportResult(int succeeded, int failed, String firstError) {}
 
@@ -119,7 +126,9 @@ public final class SecurityHubGateway {
                 // customer's once set.
                 .findingProviderFields(p -> p.severity(s -> s.label(SeverityLabel.fromValue(f.severity().name())))
                         .types(TYPE))
-                .title(f.title())
+                .productName(PRODUCT_NAME)
+                .companyName(COMPANY_NAME)
+                .title(title(f))
                 .description(limit(f.reason(), 1024))
                 .remediation(Remediation.builder().recommendation(Recommendation.builder()
                         .text(limit(f.remediation(), 512)).build()).build())
@@ -147,12 +156,44 @@ public final class SecurityHubGateway {
         }
         Map<String, String> details = resource != null && resource.details() != null && resource.details().other() != null
                 ? resource.details().other() : new HashMap<>();
-        return new Finding(f.id(), checkId, fields.get(FIELD_CONTROL), f.title(), severity, ComplianceStatus.FAILED,
-                resource != null ? resource.type() : "Other", resource != null ? resource.id() : f.id(),
-                resource != null && resource.region() != null ? resource.region() : region, f.awsAccountId(),
+        String resourceId = resource != null ? resource.id() : f.id();
+        String resourceRegion = resource != null && resource.region() != null ? resource.region() : region;
+        return new Finding(f.id(), checkId, fields.get(FIELD_CONTROL),
+                checkTitle(f.title(), resourceId, resourceRegion), severity, ComplianceStatus.FAILED,
+                resource != null ? resource.type() : "Other", resourceId, resourceRegion, f.awsAccountId(),
                 f.description(), f.remediation() != null && f.remediation().recommendation() != null
                         ? f.remediation().recommendation().text() : null,
                 resource != null ? resource.tags() : null, details, Instant.parse(f.createdAt()));
+    }
+
+    /**
+     * The check's title naming the resource, e.g. "EBS volume is not encrypted at rest: vol-0abc": ASFF wants the
+     * affected resource in the title. Bounded to ASFF's 256 characters by shortening the check's part, never the
+     * name; the name comes from AWS (an ARN's resource id) and is still neutralised.
+     */
+    static String title(Finding f) {
+        String suffix = ": " + resourceName(f.resourceId(), f.region());
+        return limit(f.title() == null ? f.checkId() : f.title(), TITLE_MAX - suffix.length()) + suffix;
+    }
+
+    /**
+     * The check's own title back from an imported one, so that a finding read from the hub and imported again
+     * (resolved) names its resource once, not twice.
+     */
+    static String checkTitle(String imported, String resourceId, String region) {
+        String suffix = ": " + resourceName(resourceId, region);
+        return imported != null && imported.endsWith(suffix) && imported.length() > suffix.length()
+                ? imported.substring(0, imported.length() - suffix.length()) : imported;
+    }
+
+    /** The id at the end of the resource's ARN (vol-…, snap-…, fs-…, a bucket's name), or the account's Region. */
+    static String resourceName(String resourceId, String region) {
+        if (resourceId.startsWith(ACCOUNT_RESOURCE)) {
+            return UntrustedText.abbreviate(region + " (account " + resourceId.substring(ACCOUNT_RESOURCE.length()) + ")");
+        }
+        int cut = Math.max(resourceId.lastIndexOf('/'), resourceId.lastIndexOf(':'));
+        return UntrustedText.abbreviate(cut >= 0 && cut < resourceId.length() - 1 ? resourceId.substring(cut + 1)
+                : resourceId);
     }
 
     private static StringFilter eq(String value) {

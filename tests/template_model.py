@@ -1,0 +1,86 @@
+"""template.yaml as the tests read it: the file itself (with its CloudFormation tags in long form) and the plain
+CloudFormation the SAM translator makes of it, where the resources SAM generates (rules, schedules, roles, event
+invoke configs) can be checked."""
+import copy
+import functools
+import os
+import sys
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TEMPLATE = os.path.join(ROOT, "template.yaml")
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from invoke import _CfnLoader  # noqa: E402
+
+
+@functools.lru_cache(maxsize=None)
+def _source():
+    with open(TEMPLATE) as f:
+        return yaml.load(f, Loader=_CfnLoader)
+
+
+def source():
+    return copy.deepcopy(_source())
+
+
+@functools.lru_cache(maxsize=None)
+def _translated():
+    from samtranslator.translator.transform import transform
+    from samtranslator.yaml_helper import yaml_parse
+
+    class NoManagedPolicies:
+        def load(self):
+            return {}
+
+    with open(TEMPLATE) as f:
+        template = yaml_parse(f.read())
+    for resource in template["Resources"].values():
+        if resource.get("Type") == "AWS::Serverless::Function":
+            # The translator wants an S3 location; `sam build` puts one there on a real deployment.
+            resource["Properties"]["CodeUri"] = "s3://bucket/key"
+    previous = os.environ.get("AWS_DEFAULT_REGION")
+    os.environ["AWS_DEFAULT_REGION"] = previous or "us-east-1"  # the translator asks boto for a region
+    try:
+        return transform(template, {}, NoManagedPolicies())
+    finally:
+        if previous is None:
+            del os.environ["AWS_DEFAULT_REGION"]
+
+
+def translated():
+    return copy.deepcopy(_translated())
+
+
+def resources(template, type_):
+    return {k: v for k, v in template["Resources"].items() if v.get("Type") == type_}
+
+
+def functions():
+    return resources(source(), "AWS::Serverless::Function")
+
+
+def service_name(function_id):
+    """POWERTOOLS_SERVICE_NAME of a function: the Service dimension of its EMF metrics."""
+    return functions()[function_id]["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
+
+
+def getatt(value):
+    """(logical id, attribute) of an Fn::GetAtt in either of its forms, else None."""
+    if isinstance(value, dict) and "Fn::GetAtt" in value:
+        att = value["Fn::GetAtt"]
+        return tuple(att.split(".", 1)) if isinstance(att, str) else tuple(att)
+    return None
+
+
+def ref(value):
+    return value.get("Ref") if isinstance(value, dict) else None
+
+
+def statements(policy_document):
+    found = policy_document.get("Statement", [])
+    return found if isinstance(found, list) else [found]
+
+
+def as_list(value):
+    return value if isinstance(value, list) else [value]
