@@ -170,12 +170,11 @@ def artifacts(unit=1_000_000):
 MAX_PAGE = {"ec2:DescribeVolumes": 500, "ec2:DescribeSnapshots": 1000,
             "elasticfilesystem:GET /2015-02-01/file-systems": 100}
 README = os.path.join(ROOT, "README.md")
-README_START, README_END = "<!-- bench:start -->", "<!-- bench:end -->"
-
-
+PERFORMANCE = os.path.join(ROOT, "docs", "performance.md")
+TABLE_MARKERS = ("<!-- bench:start -->", "<!-- bench:end -->")
+SUMMARY_MARKERS = ("<!-- bench-summary:start -->", "<!-- bench-summary:end -->")
 COLD_START_MAX_RATIO_TO_FLOOR = 1.15
 ARTIFACT_MAX_UNZIPPED_MB = 60
-
 
 def targets(result):
     """The performance targets, each with what was measured and whether it was met."""
@@ -267,23 +266,33 @@ def table(result):
     return "\n".join(lines)
 
 
-def write_readme(text):
-    """Puts the table between the README's bench markers, so the README shows the latest measured run."""
-    with open(README) as f:
-        readme = f.read()
-    if README_START not in readme or README_END not in readme:
-        raise SystemExit(f"README.md lacks the {README_START} / {README_END} markers")
-    head, rest = readme.split(README_START, 1)
-    _, tail = rest.split(README_END, 1)
-    with open(README, "w") as f:
-        f.write(f"{head}{README_START}\n{text}\n{README_END}{tail}")
+def summary(result):
+    """The README's few lines: the targets with what was measured, and where the full tables are."""
+    lines = [f"Measured {result['date'][:10]} on this machine ({result['machine']['cpus']} CPUs) against the local "
+             "emulator, not on AWS:", ""]
+    for target, measured, ok in targets(result):
+        lines.append(f"- {target}: {measured} ({'met' if ok else '**not met**'})")
+    return "\n".join(lines)
 
+
+def replace_between(path, markers, text):
+    """Puts text between the two markers of a file (the rest of the file is the author's)."""
+    with open(path, encoding="utf-8") as f:
+        content = f.read()
+    start, end = markers
+    if start not in content or end not in content:
+        raise SystemExit(f"{path} lacks the {start} / {end} markers")
+    head, rest = content.split(start, 1)
+    _, tail = rest.split(end, 1)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"{head}{start}\n{text}\n{end}{tail}")
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5, help="fresh JVMs per function for the cold start")
     parser.add_argument("--skip-scale", action="store_true", help="skip the throughput/scale section")
-    parser.add_argument("--no-readme", action="store_true", help="do not copy the table into README.md")
+    parser.add_argument("--no-readme", action="store_true",
+                        help="do not copy the results into docs/performance.md and README.md")
     parser.add_argument("--skip-http-client", action="store_true",
                         help="skip the URLConnection vs AWS CRT cold-start comparison (bench/http_client.py)")
     args = parser.parse_args()
@@ -317,8 +326,11 @@ def main():
     text = table(result)
     with open(os.path.join(RESULTS, "latest.md"), "w") as f:
         f.write(text + "\n")
+    with open(os.path.join(RESULTS, "latest-summary.md"), "w") as f:
+        f.write(summary(result) + "\n")
     if not args.no_readme:
-        write_readme(text)
+        replace_between(PERFORMANCE, TABLE_MARKERS, text)
+        replace_between(README, SUMMARY_MARKERS, summary(result))
     print(text)
 
 

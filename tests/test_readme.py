@@ -19,9 +19,17 @@ def test_every_function_env_var_in_the_template_is_documented():
         assert f"`{var}`" in table
 
 
-def test_readme_performance_section_is_the_latest_bench_table():
+def _between(path, start, end):
+    text = open(path, encoding="utf-8").read()
+    return text.split(start, 1)[1].split(end, 1)[0].strip()
+
+
+def test_performance_page_and_readme_summary_are_the_latest_bench_run():
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
-    section = readme.split("<!-- bench:start -->", 1)[1].split("<!-- bench:end -->", 1)[0].strip()
-    latest = open(os.path.join(root, "bench", "results", "latest.md"), encoding="utf-8").read().strip()
-    assert section == latest, "README's Performance table is not bench/results/latest.md: run make bench"
+    results = os.path.join(root, "bench", "results")
+    table = _between(os.path.join(root, "docs", "performance.md"), "<!-- bench:start -->", "<!-- bench:end -->")
+    assert table == open(os.path.join(results, "latest.md"), encoding="utf-8").read().strip(), \
+        "docs/performance.md is not bench/results/latest.md: run make bench"
+    summary = _between(os.path.join(root, "README.md"), "<!-- bench-summary:start -->", "<!-- bench-summary:end -->")
+    assert summary == open(os.path.join(results, "latest-summary.md"), encoding="utf-8").read().strip(), \
+        "README's performance summary is not bench/results/latest-summary.md: run make bench"
