@@ -6,7 +6,13 @@ set -euo pipefail
 
 major() { # JAVA_HOME -> major version, or nothing
   local v
+  # The JDK's own release file answers without starting a JVM (this runs on every make invocation).
+  if [[ -r "$1/release" ]]; then
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$1/release")
+    if [[ -n "$v" ]]; then echo "${v#1.}"; return 0; fi
+  fi
   v=$("$1/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2; exit}') || return 0
+  v=${v#1.}
   echo "${v%%.*}"
 }
 
