@@ -16,6 +16,18 @@ CompleteMultipartUpload, HeadObject; User Guide: "Updating server-side encryptio
   copy-source customer key answers 400 InvalidRequest.
 - CreateMultipartUpload's x-amz-server-side-encryption-bucket-key-enabled and x-amz-website-redirect-location
   are dropped by moto when the upload completes; here they reach the completed object.
+- BlockedEncryptionTypes (API_ServerSideEncryptionRule, API_BlockedEncryptionTypes; User Guide "Blocking or
+  unblocking SSE-C for a general purpose bucket"): a member of the rule in PutBucketEncryption/GetBucketEncryption,
+  <BlockedEncryptionTypes><EncryptionType>SSE-C|NONE</EncryptionType>...</BlockedEncryptionTypes>; moto drops it.
+  Here it is stored and returned, and while it holds SSE-C every PutObject, CopyObject, CreateMultipartUpload,
+  UploadPart and UploadPartCopy that asks for SSE-C (x-amz-server-side-encryption-customer-algorithm) answers
+  403 AccessDenied; existing SSE-C objects stay readable with their key and may be copied to other encryptions.
+  A rule without ApplyServerSideEncryptionByDefault is valid (moto: MalformedXML) and leaves SSE-S3, the default of
+  every bucket. Emulator choices where the documentation is silent: PutBucketEncryption replaces the whole
+  configuration, so a rule without BlockedEncryptionTypes leaves SSE-C unblocked (the cautious reading for a client
+  that rewrites the configuration: it must carry the block over itself), and DeleteBucketEncryption clears it.
+  Not modelled: the April 2026 default that blocks SSE-C on new buckets (new buckets here still have no
+  configuration, as moto has them, and tests rely on that), and PostObject (browser form uploads).
 
 S3 evaluates a copy's x-amz-copy-source-if-match and CompleteMultipartUpload's If-Match atomically with the write.
 Here the check and moto's write are two steps, so every request that writes an object holds one lock across both
@@ -38,6 +50,10 @@ from werkzeug.wrappers import Response
 
 _KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:(\d{12}):key/[A-Za-z0-9-]+$")
 _SSE_C_ALGORITHM = "x-amz-server-side-encryption-customer-algorithm"
+_ENCRYPTION_TYPES = ("SSE-C", "NONE")
+_SSE_C_WRITES = frozenset({"PutObject", "CopyObject", "CreateMultipartUpload", "UploadPart", "UploadPartCopy"})
+_MALFORMED = "The XML you provided was not well-formed or did not validate against our published schema"
+_S3_NS = "http://s3.amazonaws.com/doc/2006-03-01/"
 _SSE_C_KEY_MD5 = "x-amz-server-side-encryption-customer-key-md5"
 _pending = threading.local()
 
@@ -125,6 +141,10 @@ def before(call, request, body, region):
     _pending.multipart = None
     if call.service != "s3":
         return None
+    if call.operation in _SSE_C_WRITES and request.headers.get(_SSE_C_ALGORITHM) and _blocks_sse_c(call.bucket):
+        return _error(403, "AccessDenied", "Requests specifying Server Side Encryption with Customer provided keys "
+                                           "are blocked for this bucket by its default encryption configuration "
+                                           "(BlockedEncryptionTypes SSE-C).", request.method)
     if call.operation == "PutObject" and request.headers.get(_SSE_C_ALGORITHM):
         _pending.sse_c = {"algorithm": request.headers.get(_SSE_C_ALGORITHM),
                           "key_md5": request.headers.get(_SSE_C_KEY_MD5)}
@@ -315,6 +335,91 @@ def complete_with_conditions(call, request, body, region):
     return None
 
 
+# ---------------------------------------------------------------- BlockedEncryptionTypes
+
+def _blocks_sse_c(bucket_name):
+    try:
+        bucket = _backend().get_bucket(bucket_name)
+    except Exception:  # moto's MissingBucket: moto answers the request itself
+        return False
+    return "SSE-C" in (getattr(bucket, "_atrest_blocked_encryption_types", None) or ())
+
+
+def _parse_bucket_encryption(body):
+    """(moto's rule dict, blocked encryption types or None) from a ServerSideEncryptionConfiguration."""
+    try:
+        root = ET.fromstring(body or b"")
+    except ET.ParseError:
+        raise S3Error(400, "MalformedXML", _MALFORMED)
+    local = lambda el: el.tag.rsplit("}", 1)[-1]  # noqa: E731
+    rule = next((c for c in root if local(c) == "Rule"), None)
+    if local(root) != "ServerSideEncryptionConfiguration" or rule is None:
+        raise S3Error(400, "MalformedXML", _MALFORMED)
+    parts = {local(c): c for c in rule}
+    default = {"SSEAlgorithm": "AES256"}
+    if "ApplyServerSideEncryptionByDefault" in parts:
+        fields = {local(c): (c.text or "").strip() for c in parts["ApplyServerSideEncryptionByDefault"]}
+        if not fields.get("SSEAlgorithm"):
+            raise S3Error(400, "MalformedXML", _MALFORMED)
+        default = {"SSEAlgorithm": fields["SSEAlgorithm"]}
+        if fields.get("KMSMasterKeyID"):
+            default["KMSMasterKeyID"] = fields["KMSMasterKeyID"]
+    result = {"ApplyServerSideEncryptionByDefault": default}
+    if "BucketKeyEnabled" in parts:
+        value = (parts["BucketKeyEnabled"].text or "").strip().lower()
+        if value not in ("true", "false"):
+            raise S3Error(400, "MalformedXML", _MALFORMED)
+        result["BucketKeyEnabled"] = value
+    blocked = None
+    if "BlockedEncryptionTypes" in parts:
+        blocked = [(c.text or "").strip() for c in parts["BlockedEncryptionTypes"] if local(c) == "EncryptionType"]
+        if any(t not in _ENCRYPTION_TYPES for t in blocked):
+            raise S3Error(400, "MalformedXML", _MALFORMED)
+        blocked = list(dict.fromkeys(blocked))
+    return result, blocked
+
+
+def put_bucket_encryption(call, request, body, region):
+    try:
+        bucket = _bucket(call.bucket)
+        rule, blocked = _parse_bucket_encryption(body)
+    except S3Error as e:
+        return _error(e.status, e.code, e.message, request.method, **e.extra)
+    _backend().put_bucket_encryption(call.bucket, {"Rule": rule})
+    bucket._atrest_blocked_encryption_types = blocked
+    return Response(status=200, headers={"x-amz-request-id": uuid.uuid4().hex[:16].upper()})
+
+
+def get_bucket_encryption(call, request, body, region):
+    try:
+        bucket = _bucket(call.bucket)
+    except S3Error:
+        return None  # moto answers
+    blocked = getattr(bucket, "_atrest_blocked_encryption_types", None)
+    if blocked is None or not bucket.encryption:
+        return None  # moto's answer is complete without the element
+    rule = bucket.encryption["Rule"]
+    default = rule["ApplyServerSideEncryptionByDefault"]
+    key = f"<KMSMasterKeyID>{_escape(default['KMSMasterKeyID'])}</KMSMasterKeyID>" if default.get(
+        "KMSMasterKeyID") else ""
+    bucket_key = str(rule.get("BucketKeyEnabled", "false")).lower() == "true"
+    types = "".join(f"<EncryptionType>{_escape(t)}</EncryptionType>" for t in blocked)
+    xml = (f'<?xml version="1.0" encoding="UTF-8"?>\n<ServerSideEncryptionConfiguration xmlns="{_S3_NS}"><Rule>'
+           f"<ApplyServerSideEncryptionByDefault><SSEAlgorithm>{_escape(default['SSEAlgorithm'])}</SSEAlgorithm>"
+           f"{key}</ApplyServerSideEncryptionByDefault><BucketKeyEnabled>{str(bucket_key).lower()}</BucketKeyEnabled>"
+           f"<BlockedEncryptionTypes>{types}</BlockedEncryptionTypes></Rule></ServerSideEncryptionConfiguration>")
+    return Response(xml, status=200, headers={"x-amz-request-id": uuid.uuid4().hex[:16].upper()},
+                    mimetype="application/xml")
+
+
+def delete_bucket_encryption(call, request, body, region):
+    try:
+        _bucket(call.bucket)._atrest_blocked_encryption_types = None
+    except S3Error:
+        pass
+    return None  # moto answers
+
+
 # ---------------------------------------------------------------- SSE-C reads
 
 def read_sse_c(call, request, body, region):
@@ -335,4 +440,7 @@ HANDLERS = {
     ("s3", "CompleteMultipartUpload"): complete_with_conditions,
     ("s3", "HeadObject"): read_sse_c,
     ("s3", "GetObject"): read_sse_c,
+    ("s3", "PutBucketEncryption"): put_bucket_encryption,
+    ("s3", "GetBucketEncryption"): get_bucket_encryption,
+    ("s3", "DeleteBucketEncryption"): delete_bucket_encryption,
 }
