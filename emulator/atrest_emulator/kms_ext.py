@@ -193,7 +193,10 @@ def key_arn(account, region, ref):
         if len(parts) < 6:
             return None
         region, account, ref = parts[3], parts[4], parts[5]
-    backend = kms_backends[account][region]
+    try:
+        backend = kms_backends[account][region]
+    except (KeyError, ValueError):  # not a Region moto knows: no such key
+        return None
     if ref.startswith("alias/"):
         key_id = backend.get_key_id_from_alias(ref)
     else:
@@ -720,7 +723,8 @@ def create_custom_key_store(params, region):
     store = {"id": f"cks-{uuid.uuid4().hex[:17]}", "name": name, "type": kind, "region": region,
              "created": time.time(), "state": "DISCONNECTED", "error": None}
     if kind == HSM:
-        _require(params, ("CloudHsmClusterId", "TrustAnchorCertificate", "KeyStorePassword"), "An AWS_CLOUDHSM key store")
+        _require(params, ("CloudHsmClusterId", "TrustAnchorCertificate", "KeyStorePassword"),
+                 "An AWS_CLOUDHSM key store")
         if not _CLUSTER_ID.match(params["CloudHsmClusterId"]):
             raise KmsError("ValidationException", "CloudHsmClusterId must match cluster-[2-7a-zA-Z]{11,16}")
         if not 7 <= len(params["KeyStorePassword"]) <= 32:

@@ -3,6 +3,7 @@ aliases and key policies as the AWS documentation describes them."""
 import datetime
 import json
 import time
+import urllib.error
 import urllib.request
 
 import boto3
@@ -51,7 +52,8 @@ def test_disable_key_and_schedule_deletion_show_in_describe_key(client):
     pending = kms.create_key()["KeyMetadata"]
     before = datetime.datetime.now(datetime.timezone.utc)
     answer = kms.schedule_key_deletion(KeyId=pending["KeyId"], PendingWindowInDays=7)
-    assert (answer["KeyId"], answer["KeyState"], answer["PendingWindowInDays"]) == (pending["Arn"], "PendingDeletion", 7)
+    assert (answer["KeyId"], answer["KeyState"], answer["PendingWindowInDays"]) == (
+        pending["Arn"], "PendingDeletion", 7)
     meta = kms.describe_key(KeyId=pending["Arn"])["KeyMetadata"]
     assert (meta["KeyState"], meta["Enabled"]) == ("PendingDeletion", False)
     assert datetime.timedelta(days=6, hours=23) < meta["DeletionDate"] - before < datetime.timedelta(days=7, minutes=5)
