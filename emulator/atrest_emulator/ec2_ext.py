@@ -6,7 +6,16 @@ wire format stays moto's (and therefore the SDK's):
   so a resource deleted between pages does not shift the next page.
 - DescribeSnapshots honours OwnerIds ("self", account ids, "amazon"): AWS without OwnerIds also lists public
   snapshots of other accounts, which an audit of "our" snapshots must exclude.
-- GetEbsDefaultKmsKeyId (missing in moto): "alias/aws/ebs" until ModifyEbsDefaultKmsKeyId sets a key.
+- GetEbsDefaultKmsKeyId (missing in moto): "alias/aws/ebs" until ModifyEbsDefaultKmsKeyId sets a key. The API
+  reference calls the value an ARN, but AWS answers the alias for the AWS managed default (seen in AWS CLI and
+  Terraform reports), so that is what the emulator answers.
+- ModifyEbsDefaultKmsKeyId takes a key id, key ARN, alias or alias ARN and answers the key ARN; AWS checks the key
+  asynchronously, so a key the emulator does not know is accepted as given (moto fails with a 500).
+  ResetEbsDefaultKmsKeyId (missing in moto) goes back to the AWS managed key for EBS and answers its ARN.
+- Volume.KmsKeyId and Snapshot.KmsKeyId are key ARNs: an encrypted volume created without a key reports the EBS
+  default key (the aws/ebs AWS managed key, KeyManager AWS, unless ModifyEbsDefaultKmsKeyId chose another), a key
+  given by id or alias is reported by its ARN (moto keeps it as given), a volume restored from an encrypted snapshot
+  without a key takes the snapshot's key, and a snapshot carries its volume's key (moto leaves it out).
 
 Admin API (seeding only, so benchmarks need not make 16,000 create calls):
   POST /_atrest/ec2/seed {"region": "us-east-1",
@@ -21,8 +30,11 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.responses import ActionResult
 from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models import ec2_backends
+from moto.ec2.models.elastic_block_store import EBSBackend
 from moto.ec2.responses import EC2Response
 from werkzeug.wrappers import Response
+
+from . import kms_ext
 
 # The largest pages AWS serves (and the smallest it accepts) for these operations.
 PAGE_LIMITS = {"DescribeVolumes": (5, 500), "DescribeSnapshots": (5, 1000)}
@@ -89,6 +101,24 @@ class _Ec2(EC2Response):
     def get_ebs_default_kms_key_id(self):
         return ActionResult({"KmsKeyId": default_kms_key_id(self.ec2_backend)})
 
+    def modify_ebs_default_kms_key_id(self):
+        self.error_on_dryrun()
+        requested = self._get_param("KmsKeyId")
+        if not requested:
+            raise InvalidParameterValue("KmsKeyId is required")
+        backend = self.ec2_backend
+        # AWS checks the key asynchronously: an unknown key is accepted as given.
+        chosen = kms_ext.key_arn(backend.account_id, backend.region_name, requested) or requested
+        backend.default_kms_key_id = chosen
+        return ActionResult({"KmsKeyId": chosen})
+
+    def reset_ebs_default_kms_key_id(self):
+        self.error_on_dryrun()
+        backend = self.ec2_backend
+        backend.default_kms_key_id = ""
+        return ActionResult({"KmsKeyId": kms_ext.aws_managed_key_arn(backend.account_id, backend.region_name,
+                                                                     "alias/aws/ebs")})
+
 
 def default_kms_key_id(backend):
     """What AWS reports: the AWS managed key by its alias until a customer key is chosen. moto records the ARN of
@@ -113,7 +143,42 @@ HANDLERS = {
     ("ec2", "DescribeVolumes"): _via_moto,
     ("ec2", "DescribeSnapshots"): _via_moto,
     ("ec2", "GetEbsDefaultKmsKeyId"): _via_moto,
+    ("ec2", "ModifyEbsDefaultKmsKeyId"): _via_moto,
+    ("ec2", "ResetEbsDefaultKmsKeyId"): _via_moto,
 }
+
+
+def _patch_backend():
+    """Keys of volumes and snapshots as AWS reports them, whichever path creates them (API or seeding)."""
+    if getattr(EBSBackend, "_atrest_patched", False):
+        return
+    original_create_volume = EBSBackend.create_volume
+    original_create_snapshot = EBSBackend.create_snapshot
+
+    def create_volume(self, *args, **kwargs):
+        volume = original_create_volume(self, *args, **kwargs)
+        if volume.encrypted and not volume.kms_key_id and volume.snapshot_id:
+            volume.kms_key_id = self.get_snapshot(volume.snapshot_id).kms_key_id
+        if volume.encrypted and not volume.kms_key_id:
+            volume.kms_key_id = (kms_ext.key_arn(self.account_id, self.region_name, self.default_kms_key_id)
+                                 or kms_ext.aws_managed_key_arn(self.account_id, self.region_name, "alias/aws/ebs"))
+        if volume.kms_key_id:
+            volume.kms_key_id = kms_ext.key_arn(self.account_id, self.region_name, volume.kms_key_id) or \
+                volume.kms_key_id
+        return volume
+
+    def create_snapshot(self, volume_id, *args, **kwargs):
+        snapshot = original_create_snapshot(self, volume_id, *args, **kwargs)
+        if snapshot.encrypted and not snapshot.kms_key_id:
+            snapshot.kms_key_id = self.get_volume(volume_id).kms_key_id
+        return snapshot
+
+    EBSBackend.create_volume = create_volume
+    EBSBackend.create_snapshot = create_snapshot
+    EBSBackend._atrest_patched = True
+
+
+_patch_backend()
 
 
 def seed(config):

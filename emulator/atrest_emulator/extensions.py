@@ -1,6 +1,6 @@
 """Registry of atrest's emulator extensions.
 
-Each extension module (s3_ext, s3control_ext, kms_ext, ec2_ext, securityhub_ext, ...) defines:
+Each extension module (s3_ext, s3control_ext, kms_ext, ec2_ext, efs_ext, fsx_ext, securityhub_ext, ...) defines:
   HANDLERS: dict mapping (service, operation) -> handler(call, request, body, region) returning a
             werkzeug Response to answer the request itself, or None to let moto answer.
   reset():  optional, clears the extension's own state (called on /moto-api/reset).
@@ -11,7 +11,7 @@ Each extension module (s3_ext, s3control_ext, kms_ext, ec2_ext, securityhub_ext,
 import contextlib
 import importlib
 
-MODULES = ["s3_ext", "s3control_ext", "kms_ext", "ec2_ext", "efs_ext", "securityhub_ext", "faults"]
+MODULES = ["s3_ext", "s3control_ext", "kms_ext", "ec2_ext", "efs_ext", "fsx_ext", "securityhub_ext", "faults"]
 _loaded = []
 
 

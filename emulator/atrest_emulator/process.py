@@ -18,13 +18,16 @@ def free_port():
 
 
 @contextlib.contextmanager
-def running(log_path, python=sys.executable, timeout=60):
-    """Yields the endpoint URL of a ready emulator; stops it on exit. Raises if it cannot start."""
+def running(log_path, python=sys.executable, timeout=60, plain=False):
+    """Yields the endpoint URL of a ready emulator; stops it on exit. Raises if it cannot start.
+    plain=True starts moto's own server without atrest's extensions (to pin what moto alone does)."""
     port = free_port()
     env = dict(os.environ, PYTHONPATH=EMULATOR_DIR, MOTO_EC2_LOAD_DEFAULT_AMIS="false")
+    command = ([python, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)] if plain
+               else [python, "-m", "atrest_emulator", "--port", str(port)])
+    ready = "/moto-api/data.json" if plain else "/_atrest/health"
     with open(log_path, "wb") as out:
-        proc = subprocess.Popen([python, "-m", "atrest_emulator", "--port", str(port)],
-                                stdout=out, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + timeout
@@ -32,7 +35,7 @@ def running(log_path, python=sys.executable, timeout=60):
             if proc.poll() is not None:
                 raise RuntimeError(f"emulator exited with {proc.returncode}: {open(log_path).read()[-4000:]}")
             try:
-                urllib.request.urlopen(url + "/_atrest/health", timeout=2)
+                urllib.request.urlopen(url + ready, timeout=2)
                 break
             except OSError:
                 if time.time() > deadline:

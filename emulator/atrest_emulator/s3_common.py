@@ -25,6 +25,10 @@ class S3Error(Exception):
         self.extra = extra
 
 
+def request_id():
+    return uuid.uuid4().hex[:16].upper()
+
+
 def error(status, code, message, method="GET", headers=None, **extra):
     request_id = uuid.uuid4().hex[:16].upper()
     all_headers = {"x-amz-request-id": request_id, **(headers or {})}

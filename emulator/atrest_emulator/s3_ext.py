@@ -39,6 +39,7 @@ s3_acl (Object Ownership, ACLs), s3_lock (Object Lock), s3_checksum (additional 
 - CreateMultipartUpload's x-amz-server-side-encryption-bucket-key-enabled, x-amz-website-redirect-location and
   Object Lock headers are dropped by moto when the upload completes; here they reach the completed object, and a
   bucket's default retention applies to it as to any new version.
+- BlockedEncryptionTypes of a bucket's default encryption and its refusal of SSE-C writes: s3_encryption.
 - A metadata-only CopyObject in place (MetadataDirective=REPLACE) of an object that is not SSE-KMS keeps its ETag,
   as in S3 (moto's ETag is the MD5 of the content): an ETag condition cannot see such a change, LastModified can.
 
@@ -95,7 +96,7 @@ from moto.s3.models import FakeKey, S3Backend
 from moto.s3.responses import S3Response
 from werkzeug.wrappers import Response
 
-from . import s3_acl, s3_checksum, s3_lock
+from . import s3_acl, s3_checksum, s3_encryption, s3_lock
 from . import s3_common as c
 from .s3_common import S3Error
 
@@ -127,6 +128,9 @@ def before(call, request, body, region):
     if bad_bucket is not None:
         return c.error(400, "InvalidBucketName", "The specified bucket is not valid.", request.method,
                        BucketName=bad_bucket)
+    refused = s3_encryption.refuse_blocked_sse_c(call, request)
+    if refused is not None:
+        return refused
     if call.operation == "PutObject" and request.headers.get(_SSE_C_ALGORITHM):
         _pending.sse_c = {"algorithm": request.headers.get(_SSE_C_ALGORITHM),
                           "key_md5": request.headers.get(_SSE_C_KEY_MD5)}
@@ -568,4 +572,7 @@ HANDLERS = {
     ("s3", "PutObjectRetention"): s3_lock.put_retention,
     ("s3", "GetObjectLegalHold"): s3_lock.get_legal_hold,
     ("s3", "PutObjectLegalHold"): s3_lock.put_legal_hold,
+    ("s3", "PutBucketEncryption"): s3_encryption.put_bucket_encryption,
+    ("s3", "GetBucketEncryption"): s3_encryption.get_bucket_encryption,
+    ("s3", "DeleteBucketEncryption"): s3_encryption.delete_bucket_encryption,
 }

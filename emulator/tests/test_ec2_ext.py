@@ -90,3 +90,66 @@ def test_seeded_volumes_carry_encryption_and_tags(endpoint, client):
     assert [v["Encrypted"] for v in volumes] == [True, True]
     assert volumes[0]["Tags"] == [{"Key": "team", "Value": "a"}]
     assert client("ec2").describe_volumes()["Volumes"] == []
+
+
+def test_reset_ebs_default_kms_key_id_goes_back_to_the_aws_managed_key(client):
+    ec2, kms = client("ec2"), client("kms")
+    key_arn = kms.create_key()["KeyMetadata"]["Arn"]
+    ec2.modify_ebs_default_kms_key_id(KmsKeyId=key_arn)
+    reset = ec2.reset_ebs_default_kms_key_id()["KmsKeyId"]
+    managed = kms.describe_key(KeyId="alias/aws/ebs")["KeyMetadata"]
+    assert reset == managed["Arn"] and managed["KeyManager"] == "AWS"
+    assert ec2.get_ebs_default_kms_key_id()["KmsKeyId"] == "alias/aws/ebs"
+    assert ec2.create_volume(AvailabilityZone="us-east-1a", Size=1, Encrypted=True)["KmsKeyId"] == managed["Arn"]
+
+
+@pytest.mark.parametrize("name_by", ["KeyId", "Arn", "alias", "alias-arn"])
+def test_modify_ebs_default_kms_key_id_answers_the_key_arn(client, name_by):
+    ec2, kms = client("ec2"), client("kms")
+    key = kms.create_key()["KeyMetadata"]
+    kms.create_alias(AliasName="alias/ebs-default", TargetKeyId=key["KeyId"])
+    ref = {"alias": "alias/ebs-default", "alias-arn": "arn:aws:kms:us-east-1:123456789012:alias/ebs-default"}.get(
+        name_by) or key[name_by]
+    assert ec2.modify_ebs_default_kms_key_id(KmsKeyId=ref)["KmsKeyId"] == key["Arn"]
+    assert ec2.get_ebs_default_kms_key_id()["KmsKeyId"] == key["Arn"]
+    assert ec2.create_volume(AvailabilityZone="us-east-1a", Size=1, Encrypted=True)["KmsKeyId"] == key["Arn"]
+
+
+def test_modify_ebs_default_kms_key_id_accepts_an_unknown_key_as_aws_does(client):
+    ec2 = client("ec2")
+    unknown = "arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000"
+    assert ec2.modify_ebs_default_kms_key_id(KmsKeyId=unknown)["KmsKeyId"] == unknown
+    assert ec2.get_ebs_default_kms_key_id()["KmsKeyId"] == unknown
+
+
+def test_encrypted_volumes_and_snapshots_report_key_arns(client):
+    ec2, kms = client("ec2"), client("kms")
+    default = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1, Encrypted=True)
+    managed = kms.describe_key(KeyId=default["KmsKeyId"])["KeyMetadata"]
+    assert managed["KeyManager"] == "AWS" and managed["Arn"] == default["KmsKeyId"]
+    customer = kms.create_key()["KeyMetadata"]
+    by_id = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1, Encrypted=True, KmsKeyId=customer["KeyId"])
+    plain = ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)
+    volumes = {v["VolumeId"]: v for v in ec2.describe_volumes()["Volumes"]}
+    assert volumes[default["VolumeId"]]["KmsKeyId"] == managed["Arn"]
+    assert volumes[by_id["VolumeId"]]["KmsKeyId"] == customer["Arn"]
+    assert "KmsKeyId" not in volumes[plain["VolumeId"]]
+
+    snapshots = {}
+    for volume in (default, by_id, plain):
+        snapshot = ec2.create_snapshot(VolumeId=volume["VolumeId"])
+        snapshots[volume["VolumeId"]] = snapshot["SnapshotId"]
+    described = {s["SnapshotId"]: s for s in ec2.describe_snapshots(OwnerIds=["self"])["Snapshots"]}
+    assert described[snapshots[default["VolumeId"]]]["KmsKeyId"] == managed["Arn"]
+    assert described[snapshots[by_id["VolumeId"]]]["KmsKeyId"] == customer["Arn"]
+    unencrypted = described[snapshots[plain["VolumeId"]]]
+    assert unencrypted["Encrypted"] is False and "KmsKeyId" not in unencrypted
+
+    restored = ec2.create_volume(AvailabilityZone="us-east-1a", SnapshotId=snapshots[by_id["VolumeId"]])
+    assert restored["Encrypted"] is True and restored["KmsKeyId"] == customer["Arn"]
+
+
+def test_seeded_encrypted_volumes_use_the_aws_managed_key(endpoint, client):
+    _seed(endpoint, "/_atrest/ec2/seed", {"volumes": [{"count": 1, "encrypted": True}]})
+    volume = client("ec2").describe_volumes()["Volumes"][0]
+    assert client("kms").describe_key(KeyId=volume["KmsKeyId"])["KeyMetadata"]["KeyManager"] == "AWS"
