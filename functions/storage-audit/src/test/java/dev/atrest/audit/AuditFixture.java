@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.atrest.audit.aws.AuditGateways;
+import dev.atrest.audit.check.AuditCheck;
+import dev.atrest.audit.check.CheckRegistry;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.json.Json;
 import dev.atrest.core.lambda.RetryableFailureException;
@@ -30,6 +33,11 @@ final class AuditFixture {
     static final String SCHEDULE = "{\"detail-type\":\"Scheduled Event\",\"source\":\"atrest.scheduler\","
             + "\"detail\":{\"task\":\"storage-audit\"}}";
 
+    /** The registered checks, for what they declare: their clients are closed, they make no call. */
+    static final CheckRegistry CHECKS = registered();
+    /** The ids of the registered checks, in the registry's order. */
+    static final List<String> CHECK_IDS = CHECKS.checks().stream().map(AuditCheck::id).toList();
+
     final Emulator emulator;
     final ClientFactory clients = new ClientFactory(Region.US_EAST_1);
 
@@ -37,13 +45,15 @@ final class AuditFixture {
         this.emulator = emulator;
     }
 
-    static AuditConfig config(boolean securityHub, String topic, boolean tags, boolean enableEbs, String ebsKey,
-            boolean dryRun, boolean requireCmk, String... regions) {
-        return new AuditConfig(List.of(regions), false, requireCmk, securityHub, topic, tags, enableEbs, ebsKey, dryRun);
+    private static CheckRegistry registered() {
+        try (ClientFactory clients = new ClientFactory(Region.US_EAST_1)) {
+            return CheckRegistry.standard(AuditGateways.of(clients));
+        }
     }
 
+    /** Security Hub on, nothing written but findings (dry run): what most tests audit with. */
     static AuditConfig reportOnly(String... regions) {
-        return config(true, null, false, false, null, true, false, regions);
+        return AuditConfig.builder().regions(regions).securityHubEnabled(true).build();
     }
 
     JsonNode run(AuditConfig config) {
