@@ -8,9 +8,14 @@ import dev.atrest.audit.aws.AuditGateways;
 import dev.atrest.audit.check.AuditCheck;
 import dev.atrest.audit.check.CheckRegistry;
 import dev.atrest.core.aws.ClientFactory;
+import dev.atrest.core.findings.FindingSink;
+import dev.atrest.core.findings.FindingsReport;
 import dev.atrest.core.json.Json;
 import dev.atrest.core.lambda.RetryableFailureException;
+import dev.atrest.core.summary.ItemResult;
+import dev.atrest.core.summary.RunSummary;
 import dev.atrest.testing.Emulator;
+import dev.atrest.testing.TestContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.StreamSupport;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -90,6 +96,36 @@ final class AuditFixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A run of the service itself: its summary, and the report its sinks were given. */
+    record Audited(RunSummary summary, FindingsReport report) {}
+
+    /**
+     * Runs {@link StorageAuditService} with {@code checks} instead of the handler's registry, and {@code sinks} after
+     * one that keeps the report. The function's ARN names the account, so STS is not asked.
+     */
+    Audited runChecks(AuditGateways aws, CheckRegistry checks, AuditConfig config, FindingSink... sinks) {
+        List<FindingsReport> reports = new ArrayList<>();
+        FindingSink keep = new FindingSink() {
+            @Override
+            public String name() {
+                return "test-report";
+            }
+
+            @Override
+            public List<ItemResult> publish(FindingsReport report) {
+                reports.add(report);
+                return List.of();
+            }
+        };
+        List<FindingSink> all = new ArrayList<>(List.of(keep));
+        all.addAll(List.of(sinks));
+        RunSummary summary = new StorageAuditService(config, clients.defaultRegion().id(), aws, checks,
+                Optional.empty(), all).run(AuditTrigger.parse(Json.readTree(new ByteArrayInputStream(
+                        SCHEDULE.getBytes(StandardCharsets.UTF_8)))), new TestContext("StorageAuditFunction")
+                        .getInvokedFunctionArn());
+        return new Audited(summary, reports.get(0));
     }
 
     /** The summary item of one check in one region. */
