@@ -54,8 +54,9 @@ public record AuditConfig(List<String> regions, boolean allRegions, boolean requ
 
     /** This configuration with some settings changed. */
     public Builder toBuilder() {
-        return new Builder().regions(regions).allRegions(allRegions).requireCustomerManagedKey(requireCustomerManagedKey)
-                .securityHubEnabled(securityHubEnabled).findingsTopicArn(findingsTopicArn).tagResources(tagResources)
+        return new Builder().regions(regions).allRegions(allRegions)
+                .requireCustomerManagedKey(requireCustomerManagedKey).securityHubEnabled(securityHubEnabled)
+                .findingsTopicArn(findingsTopicArn).tagResources(tagResources)
                 .enableEbsDefaultEncryption(enableEbsDefaultEncryption).ebsDefaultKmsKeyArn(ebsDefaultKmsKeyArn)
                 .dryRun(dryRun);
     }

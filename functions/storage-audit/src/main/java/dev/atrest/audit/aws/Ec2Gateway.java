@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Snapshot;
@@ -58,9 +57,9 @@ public final class Ec2Gateway {
                 .forEach(v -> sink.accept(volume(v, region, accountId, partition))));
     }
 
-    /** One volume by id; empty when the region has no such volume. */
+    /** One volume by id; empty when the region has no such volume (InvalidVolume.NotFound). */
     public Optional<VolumeState> volume(String region, String accountId, String partition, String volumeId) {
-        return absentIfNotFound(() -> AwsFailure.call("DescribeVolumes " + volumeId, () -> ec2(region)
+        return MissingResource.emptyIfNotFound(() -> AwsFailure.call("DescribeVolumes " + volumeId, () -> ec2(region)
                 .describeVolumes(b -> b.volumeIds(volumeId)).volumes().stream()
                 .map(v -> volume(v, region, accountId, partition)).findFirst()));
     }
@@ -79,28 +78,16 @@ public final class Ec2Gateway {
                 .forEach(s -> sink.accept(snapshot(s, region, partition))));
     }
 
-    /** One snapshot by id, if the account owns it; empty when it has no such snapshot. */
+    /** One snapshot by id, if the account owns it; empty when it has no such snapshot (InvalidSnapshot.NotFound). */
     public Optional<SnapshotState> snapshot(String region, String partition, String snapshotId) {
-        return absentIfNotFound(() -> AwsFailure.call("DescribeSnapshots " + snapshotId, () -> ec2(region)
-                .describeSnapshots(b -> b.ownerIds("self").snapshotIds(snapshotId)).snapshots().stream()
-                .map(s -> snapshot(s, region, partition)).findFirst()));
+        return MissingResource.emptyIfNotFound(() -> AwsFailure.call("DescribeSnapshots " + snapshotId,
+                () -> ec2(region).describeSnapshots(b -> b.ownerIds("self").snapshotIds(snapshotId)).snapshots()
+                        .stream().map(s -> snapshot(s, region, partition)).findFirst()));
     }
 
     private static SnapshotState snapshot(Snapshot s, String region, String partition) {
         return new SnapshotState(s.snapshotId(), "arn:" + partition + ":ec2:" + region + "::snapshot/" + s.snapshotId(),
                 region, Boolean.TRUE.equals(s.encrypted()), s.kmsKeyId(), s.volumeId(), tags(s.tags()));
-    }
-
-    /** EC2 answers a named volume or snapshot that does not exist with InvalidVolume.NotFound (and the like). */
-    private static <T> Optional<T> absentIfNotFound(Supplier<Optional<T>> read) {
-        try {
-            return read.get();
-        } catch (AwsFailure f) {
-            if (f.kind() == AwsFailure.Kind.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw f;
-        }
     }
 
     public boolean encryptionByDefault(String region) {

@@ -39,16 +39,9 @@ public final class EfsGateway {
 
     /** One file system by id; empty when the region has none of that id (FileSystemNotFound). */
     public Optional<FileSystem> fileSystem(String region, String fileSystemId) {
-        try {
-            return AwsFailure.call("DescribeFileSystems " + fileSystemId, () -> efs(region)
-                    .describeFileSystems(b -> b.fileSystemId(fileSystemId)).fileSystems().stream()
-                    .map(fs -> fileSystem(fs, region)).findFirst());
-        } catch (AwsFailure f) {
-            if (f.kind() == AwsFailure.Kind.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw f;
-        }
+        return MissingResource.emptyIfNotFound(() -> AwsFailure.call("DescribeFileSystems " + fileSystemId,
+                () -> efs(region).describeFileSystems(b -> b.fileSystemId(fileSystemId)).fileSystems().stream()
+                        .map(fs -> fileSystem(fs, region)).findFirst()));
     }
 
     private static FileSystem fileSystem(FileSystemDescription fs, String region) {

@@ -35,14 +35,8 @@ public final class S3Gateway {
 
     /** One bucket by name, with its region; empty when no bucket has that name (NoSuchBucket). */
     public Optional<Bucket> bucket(String name) {
-        try {
-            return Optional.of(new Bucket(name, AwsFailure.call("GetBucketLocation " + name, () -> location(name))));
-        } catch (AwsFailure f) {
-            if (f.kind() == AwsFailure.Kind.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw f;
-        }
+        return MissingResource.emptyIfNotFound(() -> Optional.of(new Bucket(name,
+                AwsFailure.call("GetBucketLocation " + name, () -> location(name)))));
     }
 
     private String location(String bucket) {

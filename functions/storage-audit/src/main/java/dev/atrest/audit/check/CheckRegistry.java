@@ -84,7 +84,8 @@ public final class CheckRegistry {
         for (AuditCheck<?, ?> c : checks) {
             for (FactKind<?> kind : c.consumes()) {
                 if (!produced.contains(kind)) {
-                    throw new IllegalArgumentException(c.id() + " consumes " + kind.name() + ", which no check produces");
+                    throw new IllegalArgumentException(c.id() + " consumes " + kind.name()
+                            + ", which no check produces");
                 }
             }
         }

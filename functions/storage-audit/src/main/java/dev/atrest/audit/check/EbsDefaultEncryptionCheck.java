@@ -174,7 +174,8 @@ public final class EbsDefaultEncryptionCheck implements AuditCheck<String, EbsDe
                             + ", which could not be verified as customer managed";
         } else {
             status = ComplianceStatus.PASSED;
-            reason = "EBS encryption by default is on" + (requireCustomerManagedKey ? " with a customer managed key" : "");
+            reason = "EBS encryption by default is on"
+                    + (requireCustomerManagedKey ? " with a customer managed key" : "");
         }
         return DEFINITION.finding(context, status, d.accountResource(), d.region(), reason, Map.of(), details);
     }

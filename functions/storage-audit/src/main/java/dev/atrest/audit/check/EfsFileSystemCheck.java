@@ -62,7 +62,8 @@ public final class EfsFileSystemCheck implements AuditCheck<EfsGateway.FileSyste
 
     @Override
     public Optional<EfsGateway.FileSystem> find(AuditRun run, String region, String resourceId) {
-        return ResourceArns.id(resourceId, "elasticfilesystem", "file-system/").flatMap(id -> efs.fileSystem(region, id));
+        return ResourceArns.id(resourceId, "elasticfilesystem", "file-system/")
+                .flatMap(id -> efs.fileSystem(region, id));
     }
 
     @Override
