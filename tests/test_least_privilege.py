@@ -4,6 +4,11 @@ The operations are read from the Java sources: a file that imports an SDK client
 calls whose method name is one of that service's operations (botocore's service model gives the list; the Java
 SDK's method is the camelCase name, or name + "Paginator"). Core's classes count for a function only where the
 function's sources name them. Each operation maps to the IAM actions AWS documents for it.
+
+The storage audit is not scanned: its checks declare their actions (reads, and the tagging and remediation writes
+with the setting that turns each on). Its Java tests hold those declarations to the template statement by condition
+(AuditPermissionsTest) and to the calls each check really makes (CheckPermissionsEmulatorTest); here its granted
+actions are checked to be real IAM actions, which neither Java test can tell.
 """
 import os
 import re
@@ -17,8 +22,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 from invoke import _CfnLoader  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODULES = {"S3ReencryptFunction": "s3-reencrypt", "KmsRotationFunction": "kms-rotation",
-           "StorageAuditFunction": "storage-audit"}
+MODULES = {"S3ReencryptFunction": "s3-reencrypt", "KmsRotationFunction": "kms-rotation"}
+AUDIT = "StorageAuditFunction"
+AUDIT_PERMISSION_TESTS = [os.path.join(ROOT, "functions", "storage-audit", "src", "test", "java", "dev", "atrest",
+                                       "audit", name) for name in ("AuditPermissionsTest.java",
+                                                                   "CheckPermissionsEmulatorTest.java")]
+# IAM prefix -> botocore service name, for the audit's services.
+IAM_SERVICES = {"ec2": "ec2", "elasticfilesystem": "efs", "kms": "kms", "s3": "s3", "securityhub": "securityhub",
+                "sns": "sns"}
 # SDK client class -> (botocore service name, IAM prefix)
 CLIENTS = {"S3Client": ("s3", "s3"), "KmsClient": ("kms", "kms"), "Ec2Client": ("ec2", "ec2"),
            "EfsClient": ("efs", "elasticfilesystem"), "SecurityHubClient": ("securityhub", "securityhub"),
@@ -119,3 +130,22 @@ def test_granted_actions_are_exactly_the_called_ones(function):
     extra = granted - called - INDIRECT.get(function, set())
     assert not missing, f"{function} calls operations its role may not: {sorted(missing)} (calls: {calls})"
     assert not extra, f"{function} is granted actions its code never calls: {sorted(extra)}"
+
+
+def _iam_actions(prefix):
+    """The IAM actions of a service: prefix:Operation, except S3 operations whose action has another name."""
+    operations = set(_operations(IAM_SERVICES[prefix]).values())
+    if prefix != "s3":
+        return {f"{prefix}:{op}" for op in operations}
+    return {f"s3:{op}" for op in operations if op not in S3_ACTIONS} | set().union(*S3_ACTIONS.values())
+
+
+def test_storage_audit_grants_only_real_actions_and_its_java_tests_prove_the_rest():
+    granted = granted_actions(AUDIT)
+    assert granted, f"{AUDIT} is granted nothing"
+    unknown = sorted(a for a in granted if a.split(":")[0] not in IAM_SERVICES
+                     or a not in _iam_actions(a.split(":")[0]))
+    assert not unknown, f"{AUDIT} is granted actions no AWS operation has: {unknown}"
+    for path in AUDIT_PERMISSION_TESTS:
+        with open(path) as f:
+            assert "permissions()" in f.read(), f"{path} no longer checks the checks' declared permissions"

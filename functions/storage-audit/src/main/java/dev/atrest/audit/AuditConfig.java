@@ -17,14 +17,24 @@ public record AuditConfig(List<String> regions, boolean allRegions, boolean requ
         boolean securityHubEnabled, String findingsTopicArn, boolean tagResources, boolean enableEbsDefaultEncryption,
         String ebsDefaultKmsKeyArn, boolean dryRun) {
 
+    // The environment variables, named once: checks and sinks name the one that turns their writes on.
+    public static final String REGIONS = "REGIONS";
+    public static final String REQUIRE_CUSTOMER_MANAGED_KEY = "REQUIRE_CUSTOMER_MANAGED_KEY";
+    public static final String SECURITY_HUB_ENABLED = "SECURITY_HUB_ENABLED";
+    public static final String FINDINGS_TOPIC_ARN = "FINDINGS_TOPIC_ARN";
+    public static final String TAG_RESOURCES = "TAG_RESOURCES";
+    public static final String ENABLE_EBS_DEFAULT_ENCRYPTION = "ENABLE_EBS_DEFAULT_ENCRYPTION";
+    public static final String EBS_DEFAULT_KMS_KEY_ARN = "EBS_DEFAULT_KMS_KEY_ARN";
+    public static final String DRY_RUN = "DRY_RUN";
+
     /**
-     * The ARNs are split by position later (the topic's region, the key's region), so a config built in code gets
+     * The ARNs are read later (the topic's region, the key's region), so a config built in code gets
      * the same shape check as one loaded from the environment: a bad value fails here, naming the variable.
      */
     public AuditConfig {
         regions = regions == null ? List.of() : List.copyOf(regions);
-        requireShape("FINDINGS_TOPIC_ARN", findingsTopicArn, ConfigLoader.SNS_TOPIC_ARN, "an SNS topic ARN");
-        requireShape("EBS_DEFAULT_KMS_KEY_ARN", ebsDefaultKmsKeyArn, ConfigLoader.KMS_KEY_ARN,
+        requireShape(FINDINGS_TOPIC_ARN, findingsTopicArn, ConfigLoader.SNS_TOPIC_ARN, "an SNS topic ARN");
+        requireShape(EBS_DEFAULT_KMS_KEY_ARN, ebsDefaultKmsKeyArn, ConfigLoader.KMS_KEY_ARN,
                 "a KMS key ARN (not an alias)");
     }
 
@@ -35,21 +45,106 @@ public record AuditConfig(List<String> regions, boolean allRegions, boolean requ
         }
     }
 
+    /** The template's defaults: the function's own region, report only (dry run), no sink but the metrics. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This configuration with some settings changed. */
+    public Builder toBuilder() {
+        return new Builder().regions(regions).allRegions(allRegions)
+                .requireCustomerManagedKey(requireCustomerManagedKey).securityHubEnabled(securityHubEnabled)
+                .findingsTopicArn(findingsTopicArn).tagResources(tagResources)
+                .enableEbsDefaultEncryption(enableEbsDefaultEncryption).ebsDefaultKmsKeyArn(ebsDefaultKmsKeyArn)
+                .dryRun(dryRun);
+    }
+
+    /** Named settings instead of nine positional ones; unset settings keep the template's defaults. */
+    public static final class Builder {
+        private List<String> regions = List.of();
+        private boolean allRegions;
+        private boolean requireCustomerManagedKey;
+        private boolean securityHubEnabled;
+        private String findingsTopicArn;
+        private boolean tagResources;
+        private boolean enableEbsDefaultEncryption;
+        private String ebsDefaultKmsKeyArn;
+        private boolean dryRun = true;
+
+        private Builder() {}
+
+        public Builder regions(List<String> value) {
+            regions = value;
+            return this;
+        }
+
+        public Builder regions(String... value) {
+            return regions(List.of(value));
+        }
+
+        public Builder allRegions(boolean value) {
+            allRegions = value;
+            return this;
+        }
+
+        public Builder requireCustomerManagedKey(boolean value) {
+            requireCustomerManagedKey = value;
+            return this;
+        }
+
+        public Builder securityHubEnabled(boolean value) {
+            securityHubEnabled = value;
+            return this;
+        }
+
+        public Builder findingsTopicArn(String value) {
+            findingsTopicArn = value;
+            return this;
+        }
+
+        public Builder tagResources(boolean value) {
+            tagResources = value;
+            return this;
+        }
+
+        public Builder enableEbsDefaultEncryption(boolean value) {
+            enableEbsDefaultEncryption = value;
+            return this;
+        }
+
+        public Builder ebsDefaultKmsKeyArn(String value) {
+            ebsDefaultKmsKeyArn = value;
+            return this;
+        }
+
+        public Builder dryRun(boolean value) {
+            dryRun = value;
+            return this;
+        }
+
+        public AuditConfig build() {
+            return new AuditConfig(regions, allRegions, requireCustomerManagedKey, securityHubEnabled, findingsTopicArn,
+                    tagResources, enableEbsDefaultEncryption, ebsDefaultKmsKeyArn, dryRun);
+        }
+    }
+
     public static AuditConfig load(ConfigLoader env) {
-        List<String> listed = env.list("REGIONS", ConfigLoader.REGION_LIST,
+        List<String> listed = env.list(REGIONS, ConfigLoader.REGION_LIST,
                 "region names separated by commas without spaces (us-east-1,eu-west-1), or all");
         boolean all = listed.equals(List.of("all"));
         List<String> regions = all ? List.of() : listed;
-        boolean enableEbs = env.bool("ENABLE_EBS_DEFAULT_ENCRYPTION", false);
-        String topic = env.matching("FINDINGS_TOPIC_ARN", ConfigLoader.SNS_TOPIC_ARN, false, "an SNS topic ARN");
-        AuditConfig config = new AuditConfig(regions, all,
-                env.bool("REQUIRE_CUSTOMER_MANAGED_KEY", false),
-                env.bool("SECURITY_HUB_ENABLED", false),
-                topic,
-                env.bool("TAG_RESOURCES", false),
-                enableEbs,
-                env.matching("EBS_DEFAULT_KMS_KEY_ARN", ConfigLoader.KMS_KEY_ARN, false, "a KMS key ARN (not an alias)"),
-                env.bool("DRY_RUN", true));
+        boolean enableEbs = env.bool(ENABLE_EBS_DEFAULT_ENCRYPTION, false);
+        String topic = env.matching(FINDINGS_TOPIC_ARN, ConfigLoader.SNS_TOPIC_ARN, false, "an SNS topic ARN");
+        AuditConfig config = builder().regions(regions).allRegions(all)
+                .requireCustomerManagedKey(env.bool(REQUIRE_CUSTOMER_MANAGED_KEY, false))
+                .securityHubEnabled(env.bool(SECURITY_HUB_ENABLED, false))
+                .findingsTopicArn(topic)
+                .tagResources(env.bool(TAG_RESOURCES, false))
+                .enableEbsDefaultEncryption(enableEbs)
+                .ebsDefaultKmsKeyArn(env.matching(EBS_DEFAULT_KMS_KEY_ARN, ConfigLoader.KMS_KEY_ARN, false,
+                        "a KMS key ARN (not an alias)"))
+                .dryRun(env.bool(DRY_RUN, true))
+                .build();
         env.validate();
         return config;
     }

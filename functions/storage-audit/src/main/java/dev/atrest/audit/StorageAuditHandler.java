@@ -2,17 +2,13 @@ package dev.atrest.audit;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.atrest.audit.aws.AccountIdentity;
-import dev.atrest.audit.aws.Ec2Gateway;
-import dev.atrest.audit.aws.EfsGateway;
-import dev.atrest.audit.aws.KmsGateway;
-import dev.atrest.audit.aws.S3Gateway;
+import dev.atrest.audit.aws.AuditGateways;
 import dev.atrest.audit.aws.SecurityHubGateway;
+import dev.atrest.audit.check.CheckRegistry;
 import dev.atrest.audit.sink.ResourceTagSink;
 import dev.atrest.audit.sink.SecurityHubSink;
 import dev.atrest.core.aws.Arns;
 import dev.atrest.core.aws.ClientFactory;
-import dev.atrest.core.aws.Priming;
 import dev.atrest.core.config.ConfigLoader;
 import dev.atrest.core.findings.FindingSink;
 import dev.atrest.core.findings.MetricsLogSink;
@@ -37,9 +33,6 @@ import software.amazon.awssdk.services.sns.SnsClient;
 public final class StorageAuditHandler extends JsonHandler {
 
     private final StorageAuditService service;
-    private final Ec2Gateway ec2;
-    private final EfsGateway efs;
-    private final String homeRegion;
 
     /** Lambda's constructor: the init phase (configuration and clients). */
     public StorageAuditHandler() {
@@ -47,9 +40,8 @@ public final class StorageAuditHandler extends JsonHandler {
     }
 
     public StorageAuditHandler(AuditConfig config, ClientFactory clients) {
-        this.ec2 = new Ec2Gateway(clients);
-        this.efs = new EfsGateway(clients);
-        this.homeRegion = clients.defaultRegion().id();
+        AuditGateways aws = AuditGateways.of(clients);
+        CheckRegistry checks = CheckRegistry.standard(aws);
         Optional<SecurityHubGateway> hub = config.securityHubEnabled()
                 ? Optional.of(new SecurityHubGateway(clients, StorageAuditService.SOURCE)) : Optional.empty();
         List<FindingSink> sinks = new ArrayList<>();
@@ -60,26 +52,20 @@ public final class StorageAuditHandler extends JsonHandler {
             sinks.add(new SnsSummarySink(clients.client("sns", topicRegion, SnsClient::builder), config.findingsTopicArn()));
         }
         if (config.tagResources()) {
-            sinks.add(new ResourceTagSink(ec2, efs, config.dryRun()));
+            sinks.add(new ResourceTagSink(checks, config.dryRun()));
         }
-        this.service = new StorageAuditService(config, clients.defaultRegion().id(), new AccountIdentity(clients), ec2, efs,
-                new S3Gateway(clients), new KmsGateway(clients), hub, sinks);
+        this.service = new StorageAuditService(config, clients.defaultRegion().id(), aws, checks, hub, sinks);
     }
 
     /**
-     * Before the SnapStart snapshot: trigger parsing and the audit's first Describe requests built, marshalled and
-     * signed but never sent. Reads only, so even a priming that failed to stop could change nothing.
+     * Before the SnapStart snapshot: trigger parsing and the audit's first requests of every region check built,
+     * marshalled and signed but never sent. Reads only, so even a priming that failed to stop could change nothing.
      */
     @Override
     protected void prime() {
         super.prime();
         AuditTrigger.parse(Json.readTree(new java.io.ByteArrayInputStream(PRIMING_EVENT)));
-        String partition = AccountIdentity.partition(homeRegion);
-        Priming.offline(
-                () -> ec2.volumes(homeRegion, "111122223333", partition, v -> { }),
-                () -> ec2.snapshots(homeRegion, partition, s -> { }),
-                () -> ec2.encryptionByDefault(homeRegion),
-                () -> efs.fileSystems(homeRegion, f -> { }));
+        service.prime();
     }
 
     private static final byte[] PRIMING_EVENT = ("{\"detail-type\":\"Scheduled Event\",\"source\":\"atrest.scheduler\","

@@ -1,20 +1,19 @@
 package dev.atrest.audit;
 
 import dev.atrest.audit.aws.AccountIdentity;
-import dev.atrest.audit.aws.Ec2Gateway;
-import dev.atrest.audit.aws.EfsGateway;
-import dev.atrest.audit.aws.KmsGateway;
-import dev.atrest.audit.aws.S3Gateway;
+import dev.atrest.audit.aws.AuditGateways;
 import dev.atrest.audit.aws.SecurityHubGateway;
-import dev.atrest.audit.check.BucketState;
-import dev.atrest.audit.check.EbsDefaultsState;
-import dev.atrest.audit.check.EbsRemediation;
-import dev.atrest.audit.check.EncryptionChecks;
-import dev.atrest.audit.check.FileSystemState;
-import dev.atrest.audit.check.KeyManager;
+import dev.atrest.audit.check.AuditCheck;
+import dev.atrest.audit.check.AuditRun;
+import dev.atrest.audit.check.CheckReach;
+import dev.atrest.audit.check.CheckRegistry;
+import dev.atrest.audit.check.FactKind;
+import dev.atrest.audit.check.KeyDirectory;
 import dev.atrest.audit.check.RegionSelection;
-import dev.atrest.audit.check.StorageCheck;
+import dev.atrest.audit.check.RunContext;
+import dev.atrest.audit.check.RunFacts;
 import dev.atrest.core.aws.AwsFailure;
+import dev.atrest.core.aws.Priming;
 import dev.atrest.core.findings.Finding;
 import dev.atrest.core.findings.FindingReconciliation;
 import dev.atrest.core.findings.FindingScope;
@@ -44,48 +43,44 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * One audit run: every check in every region (regions and resource types concurrently, one paginated Describe pass
- * per resource type), S3 bucket defaults once, reconciliation with the findings still open from earlier runs, then
- * every sink.
+ * One audit run: every registered check in every region (regions and checks concurrently, one paginated listing per
+ * region and check), account-wide checks (S3 buckets) once, reconciliation with the findings still open from earlier
+ * runs, then every sink. The service knows no resource type: it schedules what {@link CheckRegistry} lists, phase
+ * after phase, and scopes each failure to the (region, check) it happened in.
  * A check that fails in a region is reported and does not stop the others.
  */
 public final class StorageAuditService {
     static final String SOURCE = "storage-audit";
     private static final Logger LOG = LoggerFactory.getLogger(StorageAuditService.class);
     /**
-     * Describe passes running at once (each a region and resource type): enough to hide latency, few enough to stay
-     * well inside EC2's per-account request rate for Describe calls.
+     * Listings running at once (each a region and check): enough to hide latency, few enough to stay well inside
+     * EC2's per-account request rate for Describe calls.
      */
     static final int AUDIT_CONCURRENCY = 8;
-    static final int BUCKET_CONCURRENCY = 8;
+    /** Resources of an account-wide check described at once (GetBucketEncryption per bucket). */
+    static final int ITEM_CONCURRENCY = 8;
 
     private final AuditConfig config;
     private final String homeRegion;
-    private final AccountIdentity identity;
-    private final Ec2Gateway ec2;
-    private final EfsGateway efs;
-    private final S3Gateway s3;
-    private final KmsGateway kms;
+    private final AuditGateways aws;
+    private final CheckRegistry checks;
     private final Optional<SecurityHubGateway> hub;
     private final List<FindingSink> sinks;
 
-    public StorageAuditService(AuditConfig config, String homeRegion, AccountIdentity identity, Ec2Gateway ec2,
-            EfsGateway efs, S3Gateway s3, KmsGateway kms, Optional<SecurityHubGateway> hub, List<FindingSink> sinks) {
+    public StorageAuditService(AuditConfig config, String homeRegion, AuditGateways aws, CheckRegistry checks,
+            Optional<SecurityHubGateway> hub, List<FindingSink> sinks) {
         this.config = config;
         this.homeRegion = homeRegion;
-        this.identity = identity;
-        this.ec2 = ec2;
-        this.efs = efs;
-        this.s3 = s3;
-        this.kms = kms;
+        this.aws = aws;
+        this.checks = checks;
         this.hub = hub;
         this.sinks = List.copyOf(sinks);
     }
 
-    /** What one region's audit produced. */
-    private record RegionResult(List<Finding> findings, Set<FindingScope> completed, List<ScopeFailure> failures,
+    /** What the run's checks produced. */
+    private record RunResult(List<Finding> findings, Set<FindingScope> completed, List<ScopeFailure> failures,
             List<ItemResult> actions) {
-        RegionResult() {
+        RunResult() {
             this(Collections.synchronizedList(new ArrayList<>()), ConcurrentHashMap.newKeySet(),
                     Collections.synchronizedList(new ArrayList<>()), Collections.synchronizedList(new ArrayList<>()));
         }
@@ -111,7 +106,7 @@ public final class StorageAuditService {
         List<String> regions;
         try {
             // The ARN's account spares a cold start the STS client and a round trip.
-            account = invokedAccount != null ? invokedAccount : identity.accountId();
+            account = invokedAccount != null ? invokedAccount : aws.identity().accountId();
             // Likewise the ARN's partition spares it loading the SDK's metadata of every region and service.
             String invokedPartition = FunctionArn.partition(invokedFunctionArn);
             partition = invokedPartition != null ? invokedPartition : AccountIdentity.partition(homeRegion);
@@ -121,22 +116,37 @@ public final class StorageAuditService {
                     return skip(summary, foreign.get());
                 }
             }
-            regions = RegionSelection.resolve(config.regions(), config.allRegions(), homeRegion, ec2::enabledRegions);
+            regions = RegionSelection.resolve(config.regions(), config.allRegions(), homeRegion,
+                    aws.ec2()::enabledRegions);
         } catch (AwsFailure f) {
             summary.add(ItemResult.of("account", "AUDIT", outcome(f), f.getMessage()));
             return summary.error("cannot start the audit: " + f.getMessage()).finish();
         }
-        RegionResult all = new RegionResult();
-        // Every (region, resource type) pair is its own task: one slow Describe pass does not hold up the others.
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(AUDIT_CONCURRENCY, regions.size() * 4)));
+        AuditRun run = newRun(account, partition, now);
+        RunResult all = new RunResult();
+        long regionChecks = checks.checks().stream().filter(c -> c.reach() == CheckReach.REGION).count();
+        // Every (region, check) pair is its own task: one slow listing does not hold up the others.
+        ExecutorService pool = Executors.newFixedThreadPool(
+                (int) Math.max(1, Math.min(AUDIT_CONCURRENCY, regions.size() * regionChecks)));
         try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (String region : regions) {
-                futures.addAll(auditRegion(pool, region, account, partition, now, all));
-            }
-            auditBuckets(Set.copyOf(regions), account, partition, now, all);
-            for (Future<?> f : futures) {
-                await(f);
+            for (List<AuditCheck<?, ?>> phase : checks.phases()) {
+                List<Future<?>> futures = new ArrayList<>();
+                for (String region : regions) {
+                    for (AuditCheck<?, ?> check : phase) {
+                        if (check.reach() == CheckReach.REGION) {
+                            futures.add(pool.submit(() -> auditRegion(check, region, run, all)));
+                        }
+                    }
+                }
+                for (AuditCheck<?, ?> check : phase) {
+                    if (check.reach() == CheckReach.ACCOUNT) {
+                        auditAccount(check, regions, run, all);
+                    }
+                }
+                // A phase ends before the next starts: its facts are complete when their consumers read them.
+                for (Future<?> f : futures) {
+                    await(f);
+                }
             }
         } finally {
             pool.shutdownNow();
@@ -162,140 +172,90 @@ public final class StorageAuditService {
         return summary.finish();
     }
 
+    private AuditRun newRun(String account, String partition, Instant now) {
+        return new AuditRun(new RunContext(account, partition, now, config), new KeyDirectory(aws.kms()::keyManager),
+                new RunFacts(checks.consumed()));
+    }
+
+    /**
+     * Before a SnapStart snapshot: the first read of every region check in the home region, built and signed but
+     * never sent (reads only, so even a priming that failed to stop could change nothing).
+     */
+    void prime() {
+        AuditRun run = newRun("111122223333", AccountIdentity.partition(homeRegion), Instant.now());
+        Priming.offline(checks.checks().stream().filter(c -> c.reach() == CheckReach.REGION)
+                .map(c -> (Runnable) () -> primeOne(c, run)).toArray(Runnable[]::new));
+    }
+
+    private <R, S> void primeOne(AuditCheck<R, S> check, AuditRun run) {
+        check.list(run, List.of(homeRegion), r -> check.describe(run, r));
+    }
+
     /** An event that is not acted on at all: one skipped item with the reason, nothing audited, nothing written. */
     private static RunSummary skip(RunSummary summary, String reason) {
         LOG.warn("event not acted on: {}", reason);
         return summary.add(ItemResult.of("(audit)", "IGNORE_EVENT", Outcome.SKIPPED, reason)).finish();
     }
 
-    private List<Future<?>> auditRegion(ExecutorService pool, String region, String account, String partition,
-            Instant now, RegionResult out) {
-        Map<String, KeyManager> keys = new ConcurrentHashMap<>();
-        return List.of(
-                pool.submit(() -> scope(out, region, StorageCheck.EBS_VOLUME, () -> ec2.volumes(region, account, partition,
-                        v -> out.findings().add(EncryptionChecks.volume(v, account, now))))),
-                pool.submit(() -> scope(out, region, StorageCheck.EBS_SNAPSHOT, () -> ec2.snapshots(region, partition,
-                        s -> out.findings().add(EncryptionChecks.snapshot(s, account, now))))),
-                pool.submit(() -> scope(out, region, StorageCheck.EBS_DEFAULT_ENCRYPTION, () -> {
-                    EbsDefaultsState state = ebsDefaults(region, account, keys);
-                    EbsRemediation.Decision decision = EbsRemediation.decide(state,
-                            config.enableEbsDefaultEncryption(), config.ebsDefaultKmsKeyArn());
-                    if (decision.action() != EbsRemediation.Action.NONE) {
-                        state = remediate(region, account, keys, state, decision, out);
-                    }
-                    out.findings().add(EncryptionChecks.ebsDefaults(state, config.requireCustomerManagedKey(), account,
-                            now));
-                })),
-                pool.submit(() -> scope(out, region, StorageCheck.EFS_FILE_SYSTEM, () -> efs.fileSystems(region, fs -> {
-                    KeyManager manager = !fs.encrypted() ? null
-                            : fs.kmsKeyId() == null ? KeyManager.AWS // EFS reports no key only for its AWS managed default
-                            : keyManager(region, fs.kmsKeyId(), keys);
-                    out.findings().add(EncryptionChecks.fileSystem(new FileSystemState(fs.id(), fs.arn(), region,
-                            fs.encrypted(), fs.kmsKeyId(), manager, fs.tags()), config.requireCustomerManagedKey(),
-                            account, now));
-                }))));
-    }
-
-    private EbsDefaultsState ebsDefaults(String region, String account, Map<String, KeyManager> keys) {
-        boolean on = ec2.encryptionByDefault(region);
-        String key = ec2.defaultKmsKeyId(region);
-        KeyManager manager = on && config.requireCustomerManagedKey() ? keyManager(region, key, keys) : null;
-        return new EbsDefaultsState(region, "AWS::::Account:" + account, on, key, manager);
-    }
-
-    private EbsDefaultsState remediate(String region, String account, Map<String, KeyManager> keys,
-            EbsDefaultsState before, EbsRemediation.Decision decision, RegionResult out) {
-        String resource = "ebs-default-encryption/" + region;
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("action", decision.action().name());
-        if (decision.keyArn() != null) {
-            details.put("kmsKeyId", decision.keyArn());
-        }
-        if (config.dryRun()) {
-            out.actions().add(new ItemResult(resource, "ENABLE_EBS_DEFAULT_ENCRYPTION", Outcome.CHANGED,
-                    "dry run: would " + decision.reason(), details));
-            return before;
-        }
+    /** A region check's scope: its listing in one region, every resource judged as it is listed. */
+    private <R, S> void auditRegion(AuditCheck<R, S> check, String region, AuditRun run, RunResult out) {
         try {
-            if (decision.keyArn() != null) {
-                ec2.setDefaultKmsKey(region, decision.keyArn());
-                details.put("defaultKeySet", true);
-            }
-            ec2.enableEncryptionByDefault(region);
+            check.list(run, List.of(region), r -> out.findings().add(judge(check, r, run, out)));
+            out.completed().add(new FindingScope(region, check.id()));
         } catch (AwsFailure f) {
-            out.actions().add(new ItemResult(resource, "ENABLE_EBS_DEFAULT_ENCRYPTION", outcome(f), f.getMessage(), details));
-            // A key set before enabling failed is visible in the next audit; this one reports the state it read.
-            return before;
+            failScope(out, run, region, check, f);
+        } catch (RuntimeException e) {
+            // An unexpected answer (or a bug) in one scope must not cost the report of all the others.
+            LOG.error("{} in {} failed unexpectedly", check.id(), region, e);
+            failScope(out, run, region, check, "FAILED", e.getClass().getSimpleName() + ": " + e.getMessage());
         }
-        // Verify by reading back: the finding reports the state after the change, not the intent.
-        EbsDefaultsState after;
-        try {
-            after = ebsDefaults(region, account, keys);
-        } catch (AwsFailure f) {
-            // The change was made: it must be in the summary even though it could not be verified. The scope then
-            // fails, so the region's earlier finding is not resolved on an unverified change.
-            details.put("verified", false);
-            out.actions().add(new ItemResult(resource, "ENABLE_EBS_DEFAULT_ENCRYPTION", outcome(f),
-                    "changed (" + decision.reason() + "), but reading it back failed: " + f.getMessage(), details));
-            throw f;
-        }
-        boolean verified = after.encryptionByDefault()
-                && (decision.keyArn() == null || decision.keyArn().equals(after.defaultKeyId()));
-        details.put("verified", verified);
-        out.actions().add(new ItemResult(resource, "ENABLE_EBS_DEFAULT_ENCRYPTION",
-                verified ? Outcome.CHANGED : Outcome.CRITICAL,
-                verified ? decision.reason() : "changed, but reading back shows " + after, details));
-        return after;
     }
 
-    private KeyManager keyManager(String region, String keyId, Map<String, KeyManager> cache) {
-        KeyManager known = KeyManager.fromReference(keyId);
-        if (known != KeyManager.UNKNOWN) {
-            return known;
-        }
-        return cache.computeIfAbsent(keyId, k -> {
-            try {
-                return kms.keyManager(region, k);
-            } catch (AwsFailure f) {
-                if (f.kind() == AwsFailure.Kind.RETRYABLE) {
-                    // A moment's failure says nothing about the key: the scope fails instead of reporting (and
-                    // tagging) a compliant resource as unverifiable. Not cached, so the next resource tries again.
-                    throw f;
+    /** Describe, remediate where configured, share facts, judge. */
+    private static <R, S> Finding judge(AuditCheck<R, S> check, R resource, AuditRun run, RunResult out) {
+        S state = check.describe(run, resource);
+        state = check.remediate(run, state, out.actions()::add);
+        check.share(state, run.facts());
+        return check.evaluate(state, run.context());
+    }
+
+    /**
+     * An account check is listed once; resources outside the audited regions are out of scope. A failed listing fails
+     * the check in every region; one resource that could not be described fails its region's scope, so none of that
+     * region's findings of the check is resolved.
+     */
+    private <R, S> void auditAccount(AuditCheck<R, S> check, List<String> regions, AuditRun run, RunResult out) {
+        Set<String> audited = Set.copyOf(regions);
+        List<R> resources = new ArrayList<>();
+        try {
+            check.list(run, regions, r -> {
+                if (audited.contains(check.region(r))) {
+                    resources.add(r);
                 }
-                LOG.warn("cannot tell who manages key {}: {}", k, f.getMessage());
-                return KeyManager.UNKNOWN;
-            }
-        });
-    }
-
-    /** S3 is listed once for the account; buckets outside the audited regions are out of scope. */
-    private void auditBuckets(Set<String> regions, String account, String partition, Instant now, RegionResult out) {
-        List<S3Gateway.Bucket> buckets;
-        try {
-            buckets = s3.buckets().stream().filter(b -> regions.contains(b.region())).toList();
+            });
         } catch (AwsFailure f) {
-            for (String region : regions) {
-                failScope(out, region, StorageCheck.S3_BUCKET_DEFAULT, f);
-            }
+            regions.forEach(region -> failScope(out, run, region, check, f));
+            return;
+        } catch (RuntimeException e) {
+            LOG.error("{} could not be listed", check.id(), e);
+            regions.forEach(region -> failScope(out, run, region, check, "FAILED",
+                    e.getClass().getSimpleName() + ": " + e.getMessage()));
             return;
         }
         Map<String, AwsFailure> failed = new ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(BUCKET_CONCURRENCY);
+        ExecutorService pool = Executors.newFixedThreadPool(ITEM_CONCURRENCY);
         try {
             List<Future<?>> futures = new ArrayList<>();
-            for (S3Gateway.Bucket b : buckets) {
+            for (R r : resources) {
                 futures.add(pool.submit(() -> {
                     try {
-                        S3Gateway.DefaultEncryption enc = s3.defaultEncryption(b.name());
-                        out.findings().add(EncryptionChecks.bucket(new BucketState(b.name(),
-                                "arn:" + partition + ":s3:::" + b.name(), b.region(),
-                                enc.sseAlgorithm(), enc.kmsKeyId()), account, now));
+                        out.findings().add(judge(check, r, run, out));
                     } catch (AwsFailure f) {
-                        failed.putIfAbsent(b.region(), f);
+                        failed.putIfAbsent(check.region(r), f);
                     } catch (RuntimeException e) {
-                        LOG.error("bucket {} could not be audited", b.name(), e);
-                        failed.putIfAbsent(b.region(), new AwsFailure(AwsFailure.Kind.UNSUPPORTED,
-                                "GetBucketEncryption " + b.name(), null, e.toString(), e));
+                        LOG.error("{} could not audit {}", check.id(), r, e);
+                        failed.putIfAbsent(check.region(r), new AwsFailure(AwsFailure.Kind.UNSUPPORTED,
+                                check.id() + " " + r, null, e.toString(), e));
                     }
                 }));
             }
@@ -304,18 +264,17 @@ public final class StorageAuditService {
             pool.shutdownNow();
         }
         for (String region : regions) {
-            // One unreadable bucket leaves the region's S3 scope incomplete, so none of its findings is resolved.
             if (failed.containsKey(region)) {
-                failScope(out, region, StorageCheck.S3_BUCKET_DEFAULT, failed.get(region));
+                failScope(out, run, region, check, failed.get(region));
             } else {
-                out.completed().add(new FindingScope(region, StorageCheck.S3_BUCKET_DEFAULT.id));
+                out.completed().add(new FindingScope(region, check.id()));
             }
         }
     }
 
     private record Reconciled(FindingReconciliation.Result result, boolean historyKnown) {}
 
-    private Reconciled reconcile(List<String> regions, String account, String partition, RegionResult all,
+    private Reconciled reconcile(List<String> regions, String account, String partition, RunResult all,
             Instant now) {
         if (hub.isEmpty()) {
             return new Reconciled(new FindingReconciliation.Result(Set.of(), List.of()), false);
@@ -367,24 +326,21 @@ public final class StorageAuditService {
         }
     }
 
-    private void scope(RegionResult out, String region, StorageCheck check, Runnable body) {
-        try {
-            body.run();
-            out.completed().add(new FindingScope(region, check.id));
-        } catch (AwsFailure f) {
-            failScope(out, region, check, f);
-        } catch (RuntimeException e) {
-            // An unexpected answer (or a bug) in one scope must not cost the report of all the others.
-            LOG.error("{} in {} failed unexpectedly", check.id, region, e);
-            out.failures().add(new ScopeFailure(new FindingScope(region, check.id), "FAILED",
-                    e.getClass().getSimpleName() + ": " + e.getMessage()));
-        }
+    private static void failScope(RunResult out, AuditRun run, String region, AuditCheck<?, ?> check, AwsFailure f) {
+        LOG.warn("{} in {} failed: {}", check.id(), region, f.getMessage());
+        failScope(out, run, region, check, f.kind().name(), f.getMessage());
     }
 
-    private static void failScope(RegionResult out, String region, StorageCheck check, AwsFailure f) {
-        LOG.warn("{} in {} failed: {}", check.id, region, f.getMessage());
-        out.failures().add(new ScopeFailure(new FindingScope(region, check.id), f.kind().name(), f.getMessage()));
-        // Findings gathered before the failure are kept: they are true, only the scope is incomplete.
+    /**
+     * Findings gathered before the failure are kept: they are true, only the scope is incomplete. So are the facts
+     * the check gave, which its consumers must not read as the region's whole truth.
+     */
+    private static void failScope(RunResult out, AuditRun run, String region, AuditCheck<?, ?> check, String outcome,
+            String message) {
+        out.failures().add(new ScopeFailure(new FindingScope(region, check.id()), outcome, message));
+        for (FactKind<?> kind : check.produces()) {
+            run.facts().incomplete(kind, region);
+        }
     }
 
     private static Outcome outcome(AwsFailure f) {

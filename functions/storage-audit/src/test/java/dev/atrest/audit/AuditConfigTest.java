@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -119,10 +118,20 @@ class AuditConfigTest {
     void aConfigBuiltInCodeGetsTheSameArnChecksSoTheHandlerNeverSplitsABadArn() {
         // The handler takes the topic's region as the ARN's fourth field: "foo" must fail naming the variable,
         // never reach the handler and end in ArrayIndexOutOfBoundsException.
-        assertThatThrownBy(() -> new AuditConfig(List.of(), false, false, false, "foo", false, false, null, true))
+        assertThatThrownBy(() -> AuditConfig.builder().findingsTopicArn("foo").build())
                 .isExactlyInstanceOf(ConfigException.class).hasMessageContaining("FINDINGS_TOPIC_ARN='foo'");
-        assertThatThrownBy(() -> new AuditConfig(List.of(), false, false, false, null, false, true, "alias/x", true))
-                .isExactlyInstanceOf(ConfigException.class).hasMessageContaining("EBS_DEFAULT_KMS_KEY_ARN");
+        assertThatThrownBy(() -> AuditConfig.builder().enableEbsDefaultEncryption(true).ebsDefaultKmsKeyArn("alias/x")
+                .build()).isExactlyInstanceOf(ConfigException.class).hasMessageContaining("EBS_DEFAULT_KMS_KEY_ARN");
+    }
+
+    @Test
+    void theBuildersDefaultsAreAnEmptyEnvironmentsAndToBuilderChangesOnlyWhatItSets() {
+        AuditConfig defaults = AuditConfig.builder().build();
+        assertThat(defaults).isEqualTo(AuditConfig.load(new ConfigLoader(Map.of())));
+        assertThat(defaults.dryRun()).as("safe by default").isTrue();
+        AuditConfig changed = defaults.toBuilder().tagResources(true).regions("eu-west-1").build();
+        assertThat(changed).isEqualTo(AuditConfig.builder().tagResources(true).regions("eu-west-1").build());
+        assertThat(changed.toBuilder().build()).isEqualTo(changed);
     }
 
     @Test
@@ -131,8 +140,9 @@ class AuditConfigTest {
                 "REQUIRE_CUSTOMER_MANAGED_KEY", "true", "SECURITY_HUB_ENABLED", "false", "FINDINGS_TOPIC_ARN", VALID_TOPIC,
                 "TAG_RESOURCES", "false", "ENABLE_EBS_DEFAULT_ENCRYPTION", "true", "EBS_DEFAULT_KMS_KEY_ARN", VALID_KEY,
                 "DRY_RUN", "false")));
-        assertThat(config).isEqualTo(new AuditConfig(List.of("us-east-1", "eu-west-1"), false, true, false, VALID_TOPIC,
-                false, true, VALID_KEY, false));
+        assertThat(config).isEqualTo(AuditConfig.builder().regions("us-east-1", "eu-west-1")
+                .requireCustomerManagedKey(true).findingsTopicArn(VALID_TOPIC).enableEbsDefaultEncryption(true)
+                .ebsDefaultKmsKeyArn(VALID_KEY).dryRun(false).build());
         // The template's defaults: empty strings for the optional ARNs and the region list.
         AuditConfig defaults = AuditConfig.load(new ConfigLoader(Map.of("REGIONS", "", "FINDINGS_TOPIC_ARN", "",
                 "EBS_DEFAULT_KMS_KEY_ARN", "", "DRY_RUN", "true")));

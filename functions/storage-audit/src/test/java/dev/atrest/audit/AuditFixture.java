@@ -4,10 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.atrest.audit.aws.AuditGateways;
+import dev.atrest.audit.check.AuditCheck;
+import dev.atrest.audit.check.CheckRegistry;
 import dev.atrest.core.aws.ClientFactory;
+import dev.atrest.core.findings.FindingSink;
+import dev.atrest.core.findings.FindingsReport;
 import dev.atrest.core.json.Json;
 import dev.atrest.core.lambda.RetryableFailureException;
+import dev.atrest.core.summary.ItemResult;
+import dev.atrest.core.summary.RunSummary;
 import dev.atrest.testing.Emulator;
+import dev.atrest.testing.TestContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -16,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.StreamSupport;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -30,6 +39,11 @@ final class AuditFixture {
     static final String SCHEDULE = "{\"detail-type\":\"Scheduled Event\",\"source\":\"atrest.scheduler\","
             + "\"detail\":{\"task\":\"storage-audit\"}}";
 
+    /** The registered checks, for what they declare: their clients are closed, they make no call. */
+    static final CheckRegistry CHECKS = registered();
+    /** The ids of the registered checks, in the registry's order. */
+    static final List<String> CHECK_IDS = CHECKS.checks().stream().map(AuditCheck::id).toList();
+
     final Emulator emulator;
     final ClientFactory clients = new ClientFactory(Region.US_EAST_1);
 
@@ -37,13 +51,15 @@ final class AuditFixture {
         this.emulator = emulator;
     }
 
-    static AuditConfig config(boolean securityHub, String topic, boolean tags, boolean enableEbs, String ebsKey,
-            boolean dryRun, boolean requireCmk, String... regions) {
-        return new AuditConfig(List.of(regions), false, requireCmk, securityHub, topic, tags, enableEbs, ebsKey, dryRun);
+    private static CheckRegistry registered() {
+        try (ClientFactory clients = new ClientFactory(Region.US_EAST_1)) {
+            return CheckRegistry.standard(AuditGateways.of(clients));
+        }
     }
 
+    /** Security Hub on, nothing written but findings (dry run): what most tests audit with. */
     static AuditConfig reportOnly(String... regions) {
-        return config(true, null, false, false, null, true, false, regions);
+        return AuditConfig.builder().regions(regions).securityHubEnabled(true).build();
     }
 
     JsonNode run(AuditConfig config) {
@@ -80,6 +96,36 @@ final class AuditFixture {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A run of the service itself: its summary, and the report its sinks were given. */
+    record Audited(RunSummary summary, FindingsReport report) {}
+
+    /**
+     * Runs {@link StorageAuditService} with {@code checks} instead of the handler's registry, and {@code sinks} after
+     * one that keeps the report. The function's ARN names the account, so STS is not asked.
+     */
+    Audited runChecks(AuditGateways aws, CheckRegistry checks, AuditConfig config, FindingSink... sinks) {
+        List<FindingsReport> reports = new ArrayList<>();
+        FindingSink keep = new FindingSink() {
+            @Override
+            public String name() {
+                return "test-report";
+            }
+
+            @Override
+            public List<ItemResult> publish(FindingsReport report) {
+                reports.add(report);
+                return List.of();
+            }
+        };
+        List<FindingSink> all = new ArrayList<>(List.of(keep));
+        all.addAll(List.of(sinks));
+        RunSummary summary = new StorageAuditService(config, clients.defaultRegion().id(), aws, checks,
+                Optional.empty(), all).run(AuditTrigger.parse(Json.readTree(new ByteArrayInputStream(
+                        SCHEDULE.getBytes(StandardCharsets.UTF_8)))), new TestContext("StorageAuditFunction")
+                        .getInvokedFunctionArn());
+        return new Audited(summary, reports.get(0));
     }
 
     /** The summary item of one check in one region. */

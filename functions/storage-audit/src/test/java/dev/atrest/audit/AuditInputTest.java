@@ -51,7 +51,7 @@ class AuditInputTest {
 
     @Test
     void configReadsEveryVariable() {
-        AuditConfig c = AuditConfig.load(new ConfigLoader(Map.of("REGIONS", "us-east-1, eu-west-1",
+        AuditConfig c = AuditConfig.load(new ConfigLoader(Map.of("REGIONS", "us-east-1,eu-west-1",
                 "REQUIRE_CUSTOMER_MANAGED_KEY", "true", "SECURITY_HUB_ENABLED", "true",
                 "FINDINGS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:findings", "TAG_RESOURCES", "true",
                 "ENABLE_EBS_DEFAULT_ENCRYPTION", "true",
@@ -60,7 +60,7 @@ class AuditInputTest {
         assertThat(c.requireCustomerManagedKey() && c.securityHubEnabled() && c.tagResources()
                 && c.enableEbsDefaultEncryption()).isTrue();
         assertThat(c.dryRun()).isFalse();
-        assertThat(AuditConfig.load(new ConfigLoader(Map.of("REGIONS", "ALL"))).allRegions()).isTrue();
+        assertThat(AuditConfig.load(new ConfigLoader(Map.of("REGIONS", "all"))).allRegions()).isTrue();
     }
 
     @Test

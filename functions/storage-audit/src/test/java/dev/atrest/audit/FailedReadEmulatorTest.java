@@ -1,17 +1,19 @@
 package dev.atrest.audit;
 
-import static dev.atrest.audit.AuditFixture.config;
 import static dev.atrest.audit.AuditFixture.ids;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.atrest.audit.check.StorageCheck;
+import dev.atrest.audit.check.EbsDefaultEncryptionCheck;
+import dev.atrest.audit.check.EbsSnapshotCheck;
+import dev.atrest.audit.check.EbsVolumeCheck;
+import dev.atrest.audit.check.EfsFileSystemCheck;
+import dev.atrest.audit.check.S3BucketDefaultEncryptionCheck;
 import dev.atrest.audit.check.TagDecision;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EmulatorExtension;
 import dev.atrest.testing.TestContext;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +39,7 @@ class FailedReadEmulatorTest {
     static final String EAST = "us-east-1";
     static final String WEST = "eu-west-1";
     static final List<String> REGIONS = List.of(EAST, WEST);
-    static final List<String> CHECKS = Arrays.stream(StorageCheck.values()).map(c -> c.id).toList();
+    static final List<String> CHECKS = AuditFixture.CHECK_IDS;
     static final TestContext CONTEXT = new TestContext("StorageAuditFunction");
 
     private AuditFixture fx;
@@ -76,11 +78,11 @@ class FailedReadEmulatorTest {
     }
 
     static Stream<Case> failingReads() {
-        String volumes = StorageCheck.EBS_VOLUME.id;
-        String snapshots = StorageCheck.EBS_SNAPSHOT.id;
-        String defaults = StorageCheck.EBS_DEFAULT_ENCRYPTION.id;
-        String efs = StorageCheck.EFS_FILE_SYSTEM.id;
-        String buckets = StorageCheck.S3_BUCKET_DEFAULT.id;
+        String volumes = EbsVolumeCheck.DEFINITION.id();
+        String snapshots = EbsSnapshotCheck.DEFINITION.id();
+        String defaults = EbsDefaultEncryptionCheck.DEFINITION.id();
+        String efs = EfsFileSystemCheck.DEFINITION.id();
+        String buckets = S3BucketDefaultEncryptionCheck.DEFINITION.id();
         List<Case> c = new ArrayList<>();
         c.add(new Case("DescribeVolumes 503", rule("ec2", "DescribeVolumes", WEST, UNAVAILABLE),
                 scopes(List.of(WEST), volumes), "DescribeVolumes"));
@@ -223,7 +225,8 @@ class FailedReadEmulatorTest {
                 "fileSystemIds").get(0);
         fx.ec2(EAST).enableEbsEncryptionByDefault(b -> {});
         fx.ec2(EAST).modifyEbsDefaultKmsKeyId(b -> b.kmsKeyId(cmk));
-        AuditConfig live = config(true, null, true, false, null, false, true, EAST);
+        AuditConfig live = AuditConfig.builder().regions(EAST).securityHubEnabled(true).tagResources(true)
+                .dryRun(false).requireCustomerManagedKey(true).build();
         fx.emulator.post("/_atrest/faults", "{\"rules\":[" + rule("kms", "DescribeKey", "*", UNAVAILABLE) + "]}");
         JsonNode summary;
         try {
@@ -233,7 +236,7 @@ class FailedReadEmulatorTest {
         }
 
         assertThat(fx.findings(EAST).values()).as("no finding for compliant resources")
-                .noneMatch(f -> f.id().contains(fs) || f.id().contains(StorageCheck.EBS_DEFAULT_ENCRYPTION.id));
+                .noneMatch(f -> f.id().contains(fs) || f.id().contains(EbsDefaultEncryptionCheck.DEFINITION.id()));
         assertThat(fx.efs(EAST).describeFileSystems(b -> b.fileSystemId(fs)).fileSystems().get(0).tags())
                 .noneMatch(t -> t.key().equals(TagDecision.TAG_KEY));
         assertThat(summary.path("errors").toString()).contains("DescribeKey");
@@ -241,9 +244,9 @@ class FailedReadEmulatorTest {
         // The same run with KMS answering: both compliant, nothing written to them.
         JsonNode healthy = fx.run(live, AuditFixture.SCHEDULE, CONTEXT);
         assertThat(healthy.path("errors")).isEmpty();
-        assertThat(AuditFixture.scope(healthy, EAST, StorageCheck.EFS_FILE_SYSTEM.id).path("details")
+        assertThat(AuditFixture.scope(healthy, EAST, EfsFileSystemCheck.DEFINITION.id()).path("details")
                 .path("compliant").asInt()).isEqualTo(1);
-        assertThat(AuditFixture.scope(healthy, EAST, StorageCheck.EBS_DEFAULT_ENCRYPTION.id).path("details")
+        assertThat(AuditFixture.scope(healthy, EAST, EbsDefaultEncryptionCheck.DEFINITION.id()).path("details")
                 .path("compliant").asInt()).isEqualTo(1);
     }
 
@@ -267,7 +270,9 @@ class FailedReadEmulatorTest {
         AuditCallLog.reset();
         JsonNode summary;
         try {
-            summary = fx.run(config(true, null, false, true, cmk, false, false, EAST), AuditFixture.SCHEDULE, CONTEXT);
+            summary = fx.run(AuditConfig.builder().regions(EAST).securityHubEnabled(true)
+                    .enableEbsDefaultEncryption(true).ebsDefaultKmsKeyArn(cmk).dryRun(false).build(),
+                    AuditFixture.SCHEDULE, CONTEXT);
         } finally {
             fx.emulator.post("/_atrest/faults", "{\"rules\":[]}");
         }

@@ -72,7 +72,9 @@ class HostileEventsEmulatorTest {
 
     /** Everything on: any audit at all would write findings, a summary, tags and the EBS default. */
     private AuditConfig live() {
-        return AuditFixture.config(true, topic, true, true, key, false, true, "us-east-1");
+        return AuditConfig.builder().regions("us-east-1").securityHubEnabled(true).findingsTopicArn(topic)
+                .tagResources(true).enableEbsDefaultEncryption(true).ebsDefaultKmsKeyArn(key).dryRun(false)
+                .requireCustomerManagedKey(true).build();
     }
 
     // ------------------------------------------------------------------ the corpus

@@ -3,7 +3,8 @@ package dev.atrest.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.atrest.audit.check.EncryptionChecks;
+import dev.atrest.audit.check.EbsVolumeCheck;
+import dev.atrest.audit.check.RunContext;
 import dev.atrest.audit.check.VolumeState;
 import dev.atrest.core.findings.Finding;
 import dev.atrest.core.findings.FindingScope;
@@ -25,10 +26,12 @@ class MetricsLogSinkTest {
 
     @Test
     void writesOneEmfDocumentPerCheckAndRegion() throws Exception {
-        Finding east = EncryptionChecks.volume(new VolumeState("vol-a", "arn:vol-a", "us-east-1", false, null, List.of(),
-                java.util.Map.of()), "123456789012", Instant.now());
-        Finding eastOk = EncryptionChecks.volume(new VolumeState("vol-b", "arn:vol-b", "us-east-1", true, null, List.of(),
-                java.util.Map.of()), "123456789012", Instant.now());
+        RunContext context = new RunContext("123456789012", "aws", Instant.now(), AuditConfig.builder().build());
+        EbsVolumeCheck volumes = new EbsVolumeCheck(null);
+        Finding east = volumes.evaluate(new VolumeState("vol-a", "arn:vol-a", "us-east-1", false, null, List.of(),
+                java.util.Map.of()), context);
+        Finding eastOk = volumes.evaluate(new VolumeState("vol-b", "arn:vol-b", "us-east-1", true, null, List.of(),
+                java.util.Map.of()), context);
         FindingScope west = new FindingScope("eu-west-1", "ebs-volume-encrypted");
         FindingsReport report = new FindingsReport("storage-audit", Instant.now(), true, List.of(east, eastOk), List.of(),
                 Set.of(east.id()), true, Set.of(east.scope(), west), List.of());

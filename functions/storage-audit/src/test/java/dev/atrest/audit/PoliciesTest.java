@@ -2,6 +2,7 @@ package dev.atrest.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atrest.audit.check.AuditCheck;
 import dev.atrest.audit.check.EbsDefaultsState;
 import dev.atrest.audit.check.EbsRemediation;
 import dev.atrest.audit.check.KeyManager;
@@ -39,7 +40,8 @@ class PoliciesTest {
         Finding f = new Finding(null, check, control, "t", Severity.MEDIUM,
                 failed ? ComplianceStatus.FAILED : ComplianceStatus.PASSED, "Other", "r", "us-east-1", "1", "x", "y",
                 tag == null ? Map.of() : Map.of(TagDecision.TAG_KEY, tag), Map.of(), java.time.Instant.EPOCH);
-        assertThat(TagDecision.decide(f)).isEqualTo(expected);
+        AuditCheck<?, ?> registered = AuditFixture.CHECKS.byId(check).orElseThrow();
+        assertThat(TagDecision.decide(registered, f)).isEqualTo(expected);
     }
 
     @ParameterizedTest(name = "remediation enabled={0} on={1} key={2} -> {3}")

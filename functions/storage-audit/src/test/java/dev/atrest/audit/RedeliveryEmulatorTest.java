@@ -78,7 +78,9 @@ class RedeliveryEmulatorTest {
     }
 
     private AuditConfig live() {
-        return AuditFixture.config(true, topic, true, true, westKey, false, false, EAST, WEST);
+        return AuditConfig.builder().regions(EAST, WEST).securityHubEnabled(true).findingsTopicArn(topic)
+                .tagResources(true).enableEbsDefaultEncryption(true).ebsDefaultKmsKeyArn(westKey).dryRun(false)
+                .build();
     }
 
     static String sampleEvent(String time) {

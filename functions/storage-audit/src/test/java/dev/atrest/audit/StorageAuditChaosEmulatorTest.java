@@ -5,7 +5,12 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.atrest.audit.check.StorageCheck;
+import dev.atrest.audit.check.CheckDefinition;
+import dev.atrest.audit.check.EbsDefaultEncryptionCheck;
+import dev.atrest.audit.check.EbsSnapshotCheck;
+import dev.atrest.audit.check.EbsVolumeCheck;
+import dev.atrest.audit.check.EfsFileSystemCheck;
+import dev.atrest.audit.check.S3BucketDefaultEncryptionCheck;
 import dev.atrest.audit.check.TagDecision;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.json.Json;
@@ -143,28 +148,28 @@ class StorageAuditChaosEmulatorTest {
             Ec2Client ec2 = fx.ec2(region);
             ec2.describeVolumes(b -> {}).volumes().stream().filter(v -> !v.encrypted()).limit(2).forEach(v -> {
                 ec2.deleteVolume(b -> b.volumeId(v.volumeId()));
-                changed.add(findingId(StorageCheck.EBS_VOLUME, region, volumeArn(region, v.volumeId())));
+                changed.add(findingId(EbsVolumeCheck.DEFINITION, region, volumeArn(region, v.volumeId())));
             });
             ec2.describeSnapshots(b -> b.ownerIds("self")).snapshots().stream().filter(s -> !s.encrypted()).limit(1)
                     .forEach(s -> {
                         ec2.deleteSnapshot(b -> b.snapshotId(s.snapshotId()));
-                        changed.add(findingId(StorageCheck.EBS_SNAPSHOT, region, snapshotArn(region, s.snapshotId())));
+                        changed.add(findingId(EbsSnapshotCheck.DEFINITION, region, snapshotArn(region, s.snapshotId())));
                     });
             FileSystemDescription fs = fx.efs(region).describeFileSystems(b -> {}).fileSystems().stream()
                     .filter(f -> !f.encrypted()).findFirst().orElseThrow();
             fx.efs(region).deleteFileSystem(b -> b.fileSystemId(fs.fileSystemId()));
-            changed.add(findingId(StorageCheck.EFS_FILE_SYSTEM, region, fs.fileSystemArn()));
+            changed.add(findingId(EfsFileSystemCheck.DEFINITION, region, fs.fileSystemArn()));
             String bucket = "chaos-" + region + "-0";
             fx.s3().putBucketEncryption(b -> b.bucket(bucket).serverSideEncryptionConfiguration(c -> c.rules(r -> r
                     .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AWS_KMS)
                             .kmsMasterKeyID(cmk.get(region))))));
-            changed.add(findingId(StorageCheck.S3_BUCKET_DEFAULT, region, "arn:aws:s3:::" + bucket));
+            changed.add(findingId(S3BucketDefaultEncryptionCheck.DEFINITION, region, "arn:aws:s3:::" + bucket));
         }
         assertThat(changed).hasSize(10);
     }
 
-    static String findingId(StorageCheck check, String region, String resource) {
-        return "atrest/" + check.id + "/" + region + "/" + resource;
+    static String findingId(CheckDefinition check, String region, String resource) {
+        return "atrest/" + check.id() + "/" + region + "/" + resource;
     }
 
     static String volumeArn(String region, String id) {
@@ -176,7 +181,7 @@ class StorageAuditChaosEmulatorTest {
     }
 
     static String defaultsId(String region) {
-        return findingId(StorageCheck.EBS_DEFAULT_ENCRYPTION, region, "AWS::::Account:" + ACCOUNT);
+        return findingId(EbsDefaultEncryptionCheck.DEFINITION, region, "AWS::::Account:" + ACCOUNT);
     }
 
     /** A resource as the test reads it (faults off), with the test's own verdict. */
@@ -189,21 +194,21 @@ class StorageAuditChaosEmulatorTest {
         for (String region : REGIONS) {
             Ec2Client ec2 = fx.ec2(region);
             ec2.describeVolumes(b -> {}).volumes().forEach(v -> add(out, new Resource(
-                    findingId(StorageCheck.EBS_VOLUME, region, volumeArn(region, v.volumeId())), region,
-                    StorageCheck.EBS_VOLUME.id, v.encrypted(), tag(v.tags().stream().collect(Collectors.toMap(
+                    findingId(EbsVolumeCheck.DEFINITION, region, volumeArn(region, v.volumeId())), region,
+                    EbsVolumeCheck.DEFINITION.id(), v.encrypted(), tag(v.tags().stream().collect(Collectors.toMap(
                             t -> t.key(), t -> t.value()))), "EC2.3 ebs-volume-encrypted")));
             ec2.describeSnapshots(b -> b.ownerIds("self")).snapshots().forEach(s -> add(out, new Resource(
-                    findingId(StorageCheck.EBS_SNAPSHOT, region, snapshotArn(region, s.snapshotId())), region,
-                    StorageCheck.EBS_SNAPSHOT.id, s.encrypted(), tag(s.tags().stream().collect(Collectors.toMap(
+                    findingId(EbsSnapshotCheck.DEFINITION, region, snapshotArn(region, s.snapshotId())), region,
+                    EbsSnapshotCheck.DEFINITION.id(), s.encrypted(), tag(s.tags().stream().collect(Collectors.toMap(
                             t -> t.key(), t -> t.value()))), "ebs-snapshot-encrypted")));
             fx.efs(region).describeFileSystems(b -> {}).fileSystems().forEach(fs -> add(out, new Resource(
-                    findingId(StorageCheck.EFS_FILE_SYSTEM, region, fs.fileSystemArn()), region,
-                    StorageCheck.EFS_FILE_SYSTEM.id, fs.encrypted() && cmk.get(region).equals(fs.kmsKeyId()),
+                    findingId(EfsFileSystemCheck.DEFINITION, region, fs.fileSystemArn()), region,
+                    EfsFileSystemCheck.DEFINITION.id(), fs.encrypted() && cmk.get(region).equals(fs.kmsKeyId()),
                     tag(fs.tags().stream().collect(Collectors.toMap(t -> t.key(), t -> t.value()))),
                     "EFS.1 efs-encrypted")));
             boolean on = ec2.getEbsEncryptionByDefault(b -> {}).ebsEncryptionByDefault();
             String key = ec2.getEbsDefaultKmsKeyId(b -> {}).kmsKeyId();
-            add(out, new Resource(defaultsId(region), region, StorageCheck.EBS_DEFAULT_ENCRYPTION.id,
+            add(out, new Resource(defaultsId(region), region, EbsDefaultEncryptionCheck.DEFINITION.id(),
                     on && cmk.get(region).equals(key), null, null));
         }
         fx.s3().listBuckets().buckets().forEach(b -> {
@@ -219,8 +224,8 @@ class StorageAuditChaosEmulatorTest {
             } catch (S3Exception e) {
                 sse = null;
             }
-            add(out, new Resource(findingId(StorageCheck.S3_BUCKET_DEFAULT, region, "arn:aws:s3:::" + b.name()), region,
-                    StorageCheck.S3_BUCKET_DEFAULT.id, "aws:kms".equals(sse), null, null));
+            add(out, new Resource(findingId(S3BucketDefaultEncryptionCheck.DEFINITION, region, "arn:aws:s3:::" + b.name()), region,
+                    S3BucketDefaultEncryptionCheck.DEFINITION.id(), "aws:kms".equals(sse), null, null));
         });
         return out;
     }
@@ -383,13 +388,13 @@ class StorageAuditChaosEmulatorTest {
             body.path("byCheckAndRegion").forEach(row -> counted.put(row.path("region").asText() + "/"
                     + row.path("check").asText(), row.path("nonCompliant").asInt()));
             for (String region : REGIONS) {
-                for (StorageCheck check : StorageCheck.values()) {
-                    String scope = region + "/" + check.id;
+                for (String check : AuditFixture.CHECK_IDS) {
+                    String scope = region + "/" + check;
                     if (messageFailures.contains(scope)) {
                         continue;
                     }
                     long expected = world.values().stream().filter(r -> !r.compliant() && r.region().equals(region)
-                            && r.check().equals(check.id)).count();
+                            && r.check().equals(check)).count();
                     assertThat(counted.get(scope)).as(run + ": SNS count of " + scope).isEqualTo((int) expected);
                 }
             }
@@ -432,7 +437,7 @@ class StorageAuditChaosEmulatorTest {
             }
         }
         if (!fx.ec2(WEST).getEbsEncryptionByDefault(b -> {}).ebsEncryptionByDefault()) {
-            assertThat(rep.notRead(WEST, StorageCheck.EBS_DEFAULT_ENCRYPTION.id) || rep.ebsActions().stream()
+            assertThat(rep.notRead(WEST, EbsDefaultEncryptionCheck.DEFINITION.id()) || rep.ebsActions().stream()
                     .anyMatch(a -> FAILED_OUTCOMES.contains(a.path("outcome").asText())))
                     .as(run + ": EBS default still off in the west and no failure reported").isTrue();
         }
@@ -448,12 +453,15 @@ class StorageAuditChaosEmulatorTest {
     @ValueSource(ints = {0, 1})
     void everyFindingEndsUpReportedOrTheFailureIsAndNothingIsWronglyResolved(int sdkMaxAttempts, Emulator emulator) {
         seed();
-        AuditConfig history = AuditFixture.config(true, null, false, false, null, true, true, EAST, WEST);
+        AuditConfig history = AuditConfig.builder().regions(EAST, WEST).securityHubEnabled(true)
+                .requireCustomerManagedKey(true).build();
         JsonNode first = fx.run(history, AuditFixture.SCHEDULE, new TestContext("StorageAuditFunction"));
         assertThat(first.path("errors")).as("the healthy first audit").isEmpty();
         fixOrDeleteSome();
         assertThat(hub().keySet()).as("every changed resource had an open finding").containsAll(changed);
-        AuditConfig live = AuditFixture.config(true, topic, true, true, cmk.get(WEST), false, true, EAST, WEST);
+        AuditConfig live = AuditConfig.builder().regions(EAST, WEST).securityHubEnabled(true).findingsTopicArn(topic)
+                .tagResources(true).enableEbsDefaultEncryption(true).ebsDefaultKmsKeyArn(cmk.get(WEST)).dryRun(false)
+                .requireCustomerManagedKey(true).build();
 
         // The SDK reads the setting when a client is built, and the audit builds its clients lazily: the setting
         // stays for the whole chaos phase (the test's own clients were all built during seeding).
@@ -597,7 +605,8 @@ class StorageAuditChaosEmulatorTest {
                 + "\"message\":\"down\"}]}");
         JsonNode summary;
         try (ClientFactory clients = new ClientFactory(Region.US_EAST_1)) {
-            summary = invoke(clients, AuditFixture.config(true, topic, true, false, null, false, true, EAST, WEST));
+            summary = invoke(clients, AuditConfig.builder().regions(EAST, WEST).securityHubEnabled(true)
+                    .findingsTopicArn(topic).tagResources(true).dryRun(false).requireCustomerManagedKey(true).build());
         } finally {
             emulator.post("/_atrest/faults", "{\"rules\":[]}");
         }

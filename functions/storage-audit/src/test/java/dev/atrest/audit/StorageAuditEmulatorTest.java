@@ -1,6 +1,5 @@
 package dev.atrest.audit;
 
-import static dev.atrest.audit.AuditFixture.config;
 import static dev.atrest.audit.AuditFixture.ids;
 import static dev.atrest.audit.AuditFixture.reportOnly;
 import static dev.atrest.audit.AuditFixture.scope;
@@ -89,7 +88,8 @@ class StorageAuditEmulatorTest {
                 (proxy, method, args) -> method.getName().equals("getInvokedFunctionArn") ? arn : method.invoke(base, args));
         emulator.clearRequests();
 
-        fx.run(config(true, null, false, false, null, true, true, "us-east-1"), AuditFixture.SCHEDULE, context);
+        fx.run(AuditConfig.builder().regions("us-east-1").securityHubEnabled(true).requireCustomerManagedKey(true)
+                .build(), AuditFixture.SCHEDULE, context);
 
         assertThat(emulator.requests()).extracting(r -> r.get("operation")).doesNotContain("GetCallerIdentity");
         assertThat(active("us-east-1")).contains(
@@ -123,7 +123,8 @@ class StorageAuditEmulatorTest {
         fx.s3().putBucketEncryption(b -> b.bucket("kms").serverSideEncryptionConfiguration(c -> c.rules(r -> r
                 .applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AWS_KMS).kmsMasterKeyID(cmk)))));
 
-        JsonNode summary = fx.run(config(true, null, false, false, null, true, true, "us-east-1"));
+        JsonNode summary = fx.run(AuditConfig.builder().regions("us-east-1").securityHubEnabled(true)
+                .requireCustomerManagedKey(true).build());
 
         String unattached = ids(vols, "volumeIds").get(0);
         String encryptedVolume = ids(vols, "volumeIds").get(1);
@@ -228,7 +229,7 @@ class StorageAuditEmulatorTest {
         fx.seedEfs("{\"fileSystems\":[{\"count\":101}]}");
         fx.emulator.clearRequests();
 
-        JsonNode summary = fx.run(config(false, null, false, false, null, true, false, "us-east-1"));
+        JsonNode summary = fx.run(AuditConfig.builder().regions("us-east-1").build());
 
         assertThat(counts(scope(summary, "us-east-1", "ebs-volume-encrypted"))).isEqualTo(List.of(501, 0));
         assertThat(counts(scope(summary, "us-east-1", "ebs-snapshot-encrypted"))).isEqualTo(List.of(1001, 0));
@@ -284,7 +285,7 @@ class StorageAuditEmulatorTest {
                 Collectors.toMap(software.amazon.awssdk.services.ec2.model.Region::regionName,
                         software.amazon.awssdk.services.ec2.model.Region::optInStatus));
 
-        JsonNode summary = fx.run(new AuditConfig(List.of(), true, false, false, null, false, false, null, true));
+        JsonNode summary = fx.run(AuditConfig.builder().allRegions(true).build());
 
         Set<String> audited = AuditFixture.items(summary, "AUDIT").stream()
                 .filter(i -> i.path("resource").asText().endsWith("/ebs-volume-encrypted"))
@@ -309,7 +310,7 @@ class StorageAuditEmulatorTest {
         fx.seedEc2("{\"volumes\":[{\"count\":3},{\"count\":1,\"encrypted\":true}]}");
         fx.emulator.clearRequests();
 
-        fx.run(config(false, topic, false, false, null, true, false, "us-east-1"));
+        fx.run(AuditConfig.builder().regions("us-east-1").findingsTopicArn(topic).build());
 
         var messages = sqs.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10)).messages();
         assertThat(messages).hasSize(1);
@@ -344,11 +345,11 @@ class StorageAuditEmulatorTest {
         String fixedVolume = ids(ec2Seed, "volumeIds").get(1);
         String plainSnapshot = ids(ec2Seed, "snapshotIds").get(0);
 
-        fx.run(config(false, null, true, false, null, true, false, "us-east-1"));
+        fx.run(AuditConfig.builder().regions("us-east-1").tagResources(true).build());
         assertThat(volumeTags(plainVolume)).doesNotContainKey(TagDecision.TAG_KEY); // dry run writes nothing
         assertThat(volumeTags(fixedVolume)).containsKey(TagDecision.TAG_KEY);
 
-        JsonNode summary = fx.run(config(false, null, true, false, null, false, false, "us-east-1"));
+        JsonNode summary = fx.run(AuditConfig.builder().regions("us-east-1").tagResources(true).dryRun(false).build());
 
         assertThat(volumeTags(plainVolume)).containsEntry(TagDecision.TAG_KEY, "EC2.3 ebs-volume-encrypted");
         assertThat(volumeTags(fixedVolume)).doesNotContainKey(TagDecision.TAG_KEY);
@@ -360,7 +361,7 @@ class StorageAuditEmulatorTest {
         assertThat(AuditFixture.items(summary, "UNTAG_NON_COMPLIANT")).hasSize(2);
 
         fx.emulator.clearRequests();
-        fx.run(config(false, null, true, false, null, false, false, "us-east-1"));
+        fx.run(AuditConfig.builder().regions("us-east-1").tagResources(true).dryRun(false).build());
         assertThat(fx.emulator.count("ec2", "CreateTags") + fx.emulator.count("ec2", "DeleteTags")).isZero();
     }
 
@@ -380,12 +381,14 @@ class StorageAuditEmulatorTest {
         String key = fx.kms("us-east-1").createKey(b -> {}).keyMetadata().arn();
         Ec2Client ec2 = fx.ec2("us-east-1");
 
-        fx.run(config(false, null, false, false, null, false, false, "us-east-1"));
-        fx.run(config(false, null, false, true, key, true, false, "us-east-1"));
+        fx.run(AuditConfig.builder().regions("us-east-1").dryRun(false).build());
+        fx.run(AuditConfig.builder().regions("us-east-1").enableEbsDefaultEncryption(true).ebsDefaultKmsKeyArn(key)
+                .build());
         assertThat(ec2.getEbsEncryptionByDefault(b -> {}).ebsEncryptionByDefault()).isFalse();
         assertThat(fx.emulator.count("ec2", "EnableEbsEncryptionByDefault")).isZero();
 
-        JsonNode summary = fx.run(config(false, null, false, true, key, false, true, "us-east-1"));
+        JsonNode summary = fx.run(AuditConfig.builder().regions("us-east-1").enableEbsDefaultEncryption(true)
+                .ebsDefaultKmsKeyArn(key).dryRun(false).requireCustomerManagedKey(true).build());
 
         assertThat(ec2.getEbsEncryptionByDefault(b -> {}).ebsEncryptionByDefault()).isTrue();
         assertThat(ec2.getEbsDefaultKmsKeyId(b -> {}).kmsKeyId()).isEqualTo(key);
@@ -397,7 +400,7 @@ class StorageAuditEmulatorTest {
 
     @Test
     void dryRunRemediationOnlyReportsWhatItWouldDo() {
-        JsonNode summary = fx.run(config(false, null, false, true, null, true, false, "us-east-1"));
+        JsonNode summary = fx.run(AuditConfig.builder().regions("us-east-1").enableEbsDefaultEncryption(true).build());
         assertThat(fx.ec2("us-east-1").getEbsEncryptionByDefault(b -> {}).ebsEncryptionByDefault()).isFalse();
         assertThat(AuditFixture.items(summary, "ENABLE_EBS_DEFAULT_ENCRYPTION").get(0).path("reason").asText())
                 .startsWith("dry run: would turn on");
@@ -420,7 +423,7 @@ class StorageAuditEmulatorTest {
         fx.seedEc2("{\"volumes\":[{\"count\":2}]}");
         String event = EventFiles.text("scheduled-event.json");
 
-        JsonNode summary = fx.run(config(false, null, false, false, null, true, false), event);
+        JsonNode summary = fx.run(AuditConfig.builder().build(), event);
 
         assertThat(summary.path("function").asText()).isEqualTo("StorageAuditFunction");
         assertThat(summary.path("trigger").asText()).isEqualTo("aws.scheduler");

@@ -1,6 +1,5 @@
 package dev.atrest.audit;
 
-import static dev.atrest.audit.AuditFixture.config;
 import static dev.atrest.audit.AuditFixture.scope;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +39,8 @@ class StorageAuditScaleTest {
                 + "\"snapshots\":[{\"count\":4000,\"encrypted\":true},{\"count\":1000}]}");
         fx.seedEfs("{\"fileSystems\":[{\"count\":800,\"encrypted\":true},{\"count\":200}]}");
         long seedMs = (System.nanoTime() - seedStart) / 1_000_000;
-        AuditConfig config = config(true, topic, false, false, null, true, false, "us-east-1");
+        AuditConfig config = AuditConfig.builder().regions("us-east-1").securityHubEnabled(true)
+                .findingsTopicArn(topic).build();
 
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("seedMs", seedMs);

@@ -8,10 +8,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Snapshot;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.Volume;
 import software.amazon.awssdk.services.ec2.model.VolumeAttachment;
 
 /** EBS and region calls of the audit; the only class that knows EC2 SDK types. */
@@ -51,19 +54,40 @@ public final class Ec2Gateway {
     public void volumes(String region, String accountId, String partition, Consumer<VolumeState> sink) {
         AwsFailure.run("DescribeVolumes " + region, () -> ec2(region)
                 .describeVolumesPaginator(b -> b.maxResults(VOLUME_PAGE)).volumes()
-                .forEach(v -> sink.accept(new VolumeState(v.volumeId(),
-                        "arn:" + partition + ":ec2:" + region + ":" + accountId + ":volume/" + v.volumeId(), region,
-                        Boolean.TRUE.equals(v.encrypted()), v.kmsKeyId(),
-                        v.attachments().stream().map(VolumeAttachment::instanceId).distinct().toList(), tags(v.tags())))));
+                .forEach(v -> sink.accept(volume(v, region, accountId, partition))));
+    }
+
+    /** One volume by id; empty when the region has no such volume (InvalidVolume.NotFound). */
+    public Optional<VolumeState> volume(String region, String accountId, String partition, String volumeId) {
+        return MissingResource.emptyIfNotFound(() -> AwsFailure.call("DescribeVolumes " + volumeId, () -> ec2(region)
+                .describeVolumes(b -> b.volumeIds(volumeId)).volumes().stream()
+                .map(v -> volume(v, region, accountId, partition)).findFirst()));
+    }
+
+    private static VolumeState volume(Volume v, String region, String accountId, String partition) {
+        return new VolumeState(v.volumeId(),
+                "arn:" + partition + ":ec2:" + region + ":" + accountId + ":volume/" + v.volumeId(), region,
+                Boolean.TRUE.equals(v.encrypted()), v.kmsKeyId(),
+                v.attachments().stream().map(VolumeAttachment::instanceId).distinct().toList(), tags(v.tags()));
     }
 
     /** Snapshots owned by the account only: public and shared snapshots of others are not ours to audit. */
     public void snapshots(String region, String partition, Consumer<SnapshotState> sink) {
         AwsFailure.run("DescribeSnapshots " + region, () -> ec2(region)
                 .describeSnapshotsPaginator(b -> b.ownerIds("self").maxResults(SNAPSHOT_PAGE)).snapshots()
-                .forEach(s -> sink.accept(new SnapshotState(s.snapshotId(),
-                        "arn:" + partition + ":ec2:" + region + "::snapshot/" + s.snapshotId(), region,
-                        Boolean.TRUE.equals(s.encrypted()), s.kmsKeyId(), s.volumeId(), tags(s.tags())))));
+                .forEach(s -> sink.accept(snapshot(s, region, partition))));
+    }
+
+    /** One snapshot by id, if the account owns it; empty when it has no such snapshot (InvalidSnapshot.NotFound). */
+    public Optional<SnapshotState> snapshot(String region, String partition, String snapshotId) {
+        return MissingResource.emptyIfNotFound(() -> AwsFailure.call("DescribeSnapshots " + snapshotId,
+                () -> ec2(region).describeSnapshots(b -> b.ownerIds("self").snapshotIds(snapshotId)).snapshots()
+                        .stream().map(s -> snapshot(s, region, partition)).findFirst()));
+    }
+
+    private static SnapshotState snapshot(Snapshot s, String region, String partition) {
+        return new SnapshotState(s.snapshotId(), "arn:" + partition + ":ec2:" + region + "::snapshot/" + s.snapshotId(),
+                region, Boolean.TRUE.equals(s.encrypted()), s.kmsKeyId(), s.volumeId(), tags(s.tags()));
     }
 
     public boolean encryptionByDefault(String region) {

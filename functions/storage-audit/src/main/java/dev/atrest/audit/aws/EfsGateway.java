@@ -5,9 +5,11 @@ import dev.atrest.core.aws.ClientFactory;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.efs.EfsClient;
+import software.amazon.awssdk.services.efs.model.FileSystemDescription;
 import software.amazon.awssdk.services.efs.model.Tag;
 
 /** EFS calls of the audit; the only class that knows EFS SDK types. */
@@ -16,7 +18,8 @@ public final class EfsGateway {
     static final int PAGE = 100;
 
     /** A described file system, before its key's manager is known. */
-    public record FileSystem(String id, String arn, boolean encrypted, String kmsKeyId, Map<String, String> tags) {}
+    public record FileSystem(String id, String arn, String region, boolean encrypted, String kmsKeyId,
+            Map<String, String> tags) {}
 
     private final ClientFactory clients;
 
@@ -31,14 +34,23 @@ public final class EfsGateway {
     public void fileSystems(String region, Consumer<FileSystem> sink) {
         AwsFailure.run("DescribeFileSystems " + region, () -> efs(region)
                 .describeFileSystemsPaginator(b -> b.maxItems(PAGE)).fileSystems()
-                .forEach(fs -> {
-                    Map<String, String> tags = new LinkedHashMap<>();
-                    for (Tag t : fs.tags()) {
-                        tags.put(t.key(), t.value());
-                    }
-                    sink.accept(new FileSystem(fs.fileSystemId(), fs.fileSystemArn(), Boolean.TRUE.equals(fs.encrypted()),
-                            fs.kmsKeyId() == null || fs.kmsKeyId().isBlank() ? null : fs.kmsKeyId(), tags));
-                }));
+                .forEach(fs -> sink.accept(fileSystem(fs, region))));
+    }
+
+    /** One file system by id; empty when the region has none of that id (FileSystemNotFound). */
+    public Optional<FileSystem> fileSystem(String region, String fileSystemId) {
+        return MissingResource.emptyIfNotFound(() -> AwsFailure.call("DescribeFileSystems " + fileSystemId,
+                () -> efs(region).describeFileSystems(b -> b.fileSystemId(fileSystemId)).fileSystems().stream()
+                        .map(fs -> fileSystem(fs, region)).findFirst()));
+    }
+
+    private static FileSystem fileSystem(FileSystemDescription fs, String region) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        for (Tag t : fs.tags()) {
+            tags.put(t.key(), t.value());
+        }
+        return new FileSystem(fs.fileSystemId(), fs.fileSystemArn(), region, Boolean.TRUE.equals(fs.encrypted()),
+                fs.kmsKeyId() == null || fs.kmsKeyId().isBlank() ? null : fs.kmsKeyId(), tags);
     }
 
     public void tag(String region, String fileSystemId, String key, String value) {

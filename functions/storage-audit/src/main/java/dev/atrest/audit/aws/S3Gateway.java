@@ -3,6 +3,7 @@ package dev.atrest.audit.aws;
 import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.aws.ClientFactory;
 import java.util.List;
+import java.util.Optional;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryptionByDefault;
@@ -30,6 +31,12 @@ public final class S3Gateway {
         return AwsFailure.call("ListBuckets", () -> s3.listBucketsPaginator(b -> b.maxBuckets(PAGE)).buckets().stream()
                 .map(b -> new Bucket(b.name(), b.bucketRegion() != null ? b.bucketRegion() : location(b.name())))
                 .toList());
+    }
+
+    /** One bucket by name, with its region; empty when no bucket has that name (NoSuchBucket). */
+    public Optional<Bucket> bucket(String name) {
+        return MissingResource.emptyIfNotFound(() -> Optional.of(new Bucket(name,
+                AwsFailure.call("GetBucketLocation " + name, () -> location(name)))));
     }
 
     private String location(String bucket) {

@@ -1,23 +1,20 @@
 package dev.atrest.audit.check;
 
 import dev.atrest.core.findings.Finding;
-import java.util.Set;
 
 /**
  * Whether a resource's non-compliance marker tag must be added or removed: present exactly while the resource
- * fails its check. Only resources the audit may tag (volumes, snapshots, file systems) are considered.
+ * fails its check. Only resources of checks that declare a {@link ResourceTagging} are considered.
  */
 public final class TagDecision {
     public static final String TAG_KEY = "atrest:encryption-finding";
-    static final Set<String> TAGGABLE = Set.of(StorageCheck.EBS_VOLUME.id, StorageCheck.EBS_SNAPSHOT.id,
-            StorageCheck.EFS_FILE_SYSTEM.id);
 
     public enum Action { ADD, REMOVE, NONE }
 
     private TagDecision() {}
 
-    public static Action decide(Finding finding) {
-        if (!TAGGABLE.contains(finding.checkId())) {
+    public static Action decide(AuditCheck<?, ?> check, Finding finding) {
+        if (check.tagging().isEmpty()) {
             return Action.NONE;
         }
         boolean tagged = finding.resourceTags().containsKey(TAG_KEY);

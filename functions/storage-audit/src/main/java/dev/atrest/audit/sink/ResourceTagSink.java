@@ -1,8 +1,8 @@
 package dev.atrest.audit.sink;
 
-import dev.atrest.audit.aws.Ec2Gateway;
-import dev.atrest.audit.aws.EfsGateway;
-import dev.atrest.audit.check.StorageCheck;
+import dev.atrest.audit.check.AuditCheck;
+import dev.atrest.audit.check.CheckRegistry;
+import dev.atrest.audit.check.ResourceTagging;
 import dev.atrest.audit.check.TagDecision;
 import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.core.findings.Finding;
@@ -14,21 +14,21 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Marks non-compliant volumes, snapshots and file systems with a tag, and removes it once they comply. Tags are a
+ * Marks non-compliant resources with a tag, and removes it once they comply: the resources of every check that
+ * declares a {@link ResourceTagging} (volumes, snapshots, file systems), tagged the way the check says. Tags are a
  * write, so in dry run it only reports what it would change. Tags are the only thing the audit ever writes to these
  * resources.
  */
 public final class ResourceTagSink implements FindingSink {
-    private final Ec2Gateway ec2;
-    private final EfsGateway efs;
+    private final CheckRegistry checks;
     private final boolean dryRun;
 
-    public ResourceTagSink(Ec2Gateway ec2, EfsGateway efs, boolean dryRun) {
-        this.ec2 = ec2;
-        this.efs = efs;
+    public ResourceTagSink(CheckRegistry checks, boolean dryRun) {
+        this.checks = checks;
         this.dryRun = dryRun;
     }
 
@@ -43,14 +43,21 @@ public final class ResourceTagSink implements FindingSink {
     public List<ItemResult> publish(FindingsReport report) {
         Map<Group, List<String>> groups = new TreeMap<>(java.util.Comparator.comparing((Group g) -> g.region())
                 .thenComparing(Group::checkId).thenComparing(Group::action).thenComparing(g -> String.valueOf(g.value())));
+        Map<String, ResourceTagging> tagging = new TreeMap<>();
         for (Finding f : report.evaluations()) {
-            TagDecision.Action action = TagDecision.decide(f);
+            Optional<AuditCheck<?, ?>> check = checks.byId(f.checkId());
+            if (check.isEmpty()) {
+                continue;
+            }
+            TagDecision.Action action = TagDecision.decide(check.get(), f);
             if (action == TagDecision.Action.NONE) {
                 continue;
             }
+            ResourceTagging how = check.get().tagging().orElseThrow();
+            tagging.putIfAbsent(f.checkId(), how);
             String value = action == TagDecision.Action.ADD ? TagDecision.tagValue(f) : null;
             groups.computeIfAbsent(new Group(f.region(), f.checkId(), action, value), g -> new ArrayList<>())
-                    .add(resourceId(f));
+                    .add(how.resourceId(f));
         }
         List<ItemResult> out = new ArrayList<>();
         for (Map.Entry<Group, List<String>> e : groups.entrySet()) {
@@ -69,7 +76,12 @@ public final class ResourceTagSink implements FindingSink {
                 continue;
             }
             try {
-                apply(g, ids);
+                ResourceTagging how = tagging.get(g.checkId());
+                if (g.action() == TagDecision.Action.ADD) {
+                    how.tag(g.region(), ids, TagDecision.TAG_KEY, g.value());
+                } else {
+                    how.untag(g.region(), ids, TagDecision.TAG_KEY);
+                }
                 out.add(new ItemResult(resource, what, Outcome.CHANGED,
                         (g.action() == TagDecision.Action.ADD ? "added " : "removed ") + TagDecision.TAG_KEY, details));
             } catch (AwsFailure f) {
@@ -79,29 +91,5 @@ public final class ResourceTagSink implements FindingSink {
             }
         }
         return out;
-    }
-
-    private void apply(Group g, List<String> ids) {
-        boolean add = g.action() == TagDecision.Action.ADD;
-        if (StorageCheck.EFS_FILE_SYSTEM.id.equals(g.checkId())) {
-            for (String id : ids) {
-                if (add) {
-                    efs.tag(g.region(), id, TagDecision.TAG_KEY, g.value());
-                } else {
-                    efs.untag(g.region(), id, TagDecision.TAG_KEY);
-                }
-            }
-        } else if (add) {
-            ec2.tag(g.region(), ids, TagDecision.TAG_KEY, g.value());
-        } else {
-            ec2.untag(g.region(), ids, TagDecision.TAG_KEY);
-        }
-    }
-
-    /** The id the tagging APIs take (not the ARN); a snapshot's details also name its source volume. */
-    private static String resourceId(Finding f) {
-        String key = StorageCheck.EBS_SNAPSHOT.id.equals(f.checkId()) ? "snapshotId"
-                : StorageCheck.EFS_FILE_SYSTEM.id.equals(f.checkId()) ? "fileSystemId" : "volumeId";
-        return f.details().getOrDefault(key, f.resourceId());
     }
 }

@@ -2,10 +2,16 @@ package dev.atrest.audit.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.atrest.audit.AuditConfig;
 import dev.atrest.audit.check.BucketState;
+import dev.atrest.audit.check.EbsDefaultEncryptionCheck;
 import dev.atrest.audit.check.EbsDefaultsState;
-import dev.atrest.audit.check.EncryptionChecks;
+import dev.atrest.audit.check.EbsSnapshotCheck;
+import dev.atrest.audit.check.EbsVolumeCheck;
+import dev.atrest.audit.check.EfsFileSystemCheck;
 import dev.atrest.audit.check.FileSystemState;
+import dev.atrest.audit.check.RunContext;
+import dev.atrest.audit.check.S3BucketDefaultEncryptionCheck;
 import dev.atrest.audit.check.SnapshotState;
 import dev.atrest.audit.check.VolumeState;
 import dev.atrest.core.findings.Finding;
@@ -13,10 +19,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
 
 /** The ASFF mapping: who produced a finding, and a title that names the resource. */
@@ -26,22 +32,25 @@ class SecurityHubGatewayTest {
     private static final String PRODUCT = SecurityHubGateway.productArn("aws", "us-east-1", ACCOUNT);
     private final SecurityHubGateway gateway = new SecurityHubGateway(null, "storage-audit");
 
+    /** The checks' pure evaluations (no gateway: a read would fail). */
+    private static final RunContext RUN = new RunContext(ACCOUNT, "aws", NOW, AuditConfig.builder().build());
+
     static Stream<Arguments> findings() {
         return Stream.of(
-                Arguments.of(EncryptionChecks.volume(new VolumeState("vol-0abc", "arn:aws:ec2:us-east-1:" + ACCOUNT
-                        + ":volume/vol-0abc", "us-east-1", false, null, List.of(), Map.of()), ACCOUNT, NOW),
+                Arguments.of(new EbsVolumeCheck(null).evaluate(new VolumeState("vol-0abc", "arn:aws:ec2:us-east-1:" + ACCOUNT
+                        + ":volume/vol-0abc", "us-east-1", false, null, List.of(), Map.of()), RUN),
                         "EBS volume is not encrypted at rest: vol-0abc"),
-                Arguments.of(EncryptionChecks.snapshot(new SnapshotState("snap-0def", "arn:aws:ec2:us-east-1::snapshot/"
-                        + "snap-0def", "us-east-1", false, null, "vol-0abc", Map.of()), ACCOUNT, NOW),
+                Arguments.of(new EbsSnapshotCheck(null).evaluate(new SnapshotState("snap-0def", "arn:aws:ec2:us-east-1::snapshot/"
+                        + "snap-0def", "us-east-1", false, null, "vol-0abc", Map.of()), RUN),
                         "EBS snapshot is not encrypted at rest: snap-0def"),
-                Arguments.of(EncryptionChecks.fileSystem(new FileSystemState("fs-0123", "arn:aws:elasticfilesystem:"
+                Arguments.of(new EfsFileSystemCheck(null).evaluate(new FileSystemState("fs-0123", "arn:aws:elasticfilesystem:"
                         + "us-east-1:" + ACCOUNT + ":file-system/fs-0123", "us-east-1", false, null, null, Map.of()),
-                        false, ACCOUNT, NOW), "EFS file system is not encrypted at rest as required: fs-0123"),
-                Arguments.of(EncryptionChecks.bucket(new BucketState("my.bucket-1", "arn:aws:s3:::my.bucket-1",
-                        "us-east-1", "AES256", null), ACCOUNT, NOW),
+                        RUN), "EFS file system is not encrypted at rest as required: fs-0123"),
+                Arguments.of(new S3BucketDefaultEncryptionCheck(null).evaluate(new BucketState("my.bucket-1", "arn:aws:s3:::my.bucket-1",
+                        "us-east-1", "AES256", null), RUN),
                         "S3 bucket default encryption is not SSE-KMS: my.bucket-1"),
-                Arguments.of(EncryptionChecks.ebsDefaults(new EbsDefaultsState("eu-west-1", "AWS::::Account:" + ACCOUNT,
-                        false, null, null), false, ACCOUNT, NOW),
+                Arguments.of(new EbsDefaultEncryptionCheck(null).evaluate(new EbsDefaultsState("eu-west-1", "AWS::::Account:" + ACCOUNT,
+                        false, null, null), RUN),
                         "EBS encryption by default is off or does not use a customer managed key: eu-west-1 (account "
                                 + ACCOUNT + ")"));
     }
