@@ -10,7 +10,7 @@ import time
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.wrappers import Request, Response
 
-from . import extensions, faults
+from . import accounts, extensions, faults
 from .classify import classify
 
 _CREDENTIAL = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -46,6 +46,8 @@ class EmulatorApp:
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         path = environ.get("PATH_INFO", "")
+        account = accounts.of_request(environ)
+        accounts.bind(account)
 
         if path.startswith("/_atrest/"):
             return self._admin(environ, body, start_response)
@@ -74,7 +76,7 @@ class EmulatorApp:
             _drop(environ)
             self.log.add({"service": call.service, "operation": call.operation,
                           "method": environ.get("REQUEST_METHOD"), "path": path,
-                          "query": environ.get("QUERY_STRING", ""), "region": region,
+                          "query": environ.get("QUERY_STRING", ""), "region": region, "account": account,
                           "status": None, "extension": True, "dropped": True, "ms": 0})
             return []
         if environ.get(faults.DROP_AFTER):
@@ -82,7 +84,7 @@ class EmulatorApp:
             _drop(environ)
             self.log.add({"service": call.service, "operation": call.operation,
                           "method": environ.get("REQUEST_METHOD"), "path": path,
-                          "query": environ.get("QUERY_STRING", ""), "region": region,
+                          "query": environ.get("QUERY_STRING", ""), "region": region, "account": account,
                           "status": status_holder.get("status"), "extension": response is not None,
                           "dropped": "after", "ms": round((time.monotonic() - started) * 1000, 2)})
             return []
@@ -94,6 +96,7 @@ class EmulatorApp:
                 "path": path,
                 "query": environ.get("QUERY_STRING", ""),
                 "region": region,
+                "account": account,
                 "status": status_holder.get("status"),
                 "extension": response is not None,
                 "ms": round((time.monotonic() - started) * 1000, 2),

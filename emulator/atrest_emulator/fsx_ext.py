@@ -38,11 +38,10 @@ import json
 import time
 import uuid
 
-from moto.core import DEFAULT_ACCOUNT_ID
 from moto.fsx.models import fsx_backends
 from werkzeug.wrappers import Response
 
-from . import kms_ext
+from . import accounts, kms_ext
 
 TYPES = ("WINDOWS", "LUSTRE", "ONTAP", "OPENZFS")
 LUSTRE_DEPLOYMENTS = ("SCRATCH_1", "SCRATCH_2", "PERSISTENT_1", "PERSISTENT_2")
@@ -84,7 +83,7 @@ def _answer(fn):
 
 
 def _backend(region):
-    return fsx_backends[DEFAULT_ACCOUNT_ID][region]
+    return fsx_backends[accounts.current()][region]
 
 
 def _hex17():
@@ -130,9 +129,10 @@ class FileSystem:
 
     def __init__(self, backend, region, params, kms_key_id, lustre_deployment):
         self.backend = backend
+        self.owner = backend.account_id
         self.file_system_id = f"fs-{_hex17()}"
         self.file_system_type = params["FileSystemType"]
-        self.resource_arn = f"arn:aws:fsx:{region}:{DEFAULT_ACCOUNT_ID}:file-system/{self.file_system_id}"
+        self.resource_arn = f"arn:aws:fsx:{region}:{self.owner}:file-system/{self.file_system_id}"
         self.lifecycle = "AVAILABLE"
         self.kms_key_id = kms_key_id
         self.lustre_deployment = lustre_deployment
@@ -144,7 +144,7 @@ class FileSystem:
         self.copy_tags_to_backups = bool(config.get("CopyTagsToBackups"))
         self.data_repository = bool(config.get("ImportPath") or config.get("ExportPath"))
         self.description = {
-            "OwnerId": DEFAULT_ACCOUNT_ID,
+            "OwnerId": self.owner,
             "CreationTime": time.time(),
             "FileSystemId": self.file_system_id,
             "FileSystemType": self.file_system_type,
@@ -174,8 +174,9 @@ class Backup:
 
     def __init__(self, backend, region, file_system):
         self.backend = backend
+        self.owner = backend.account_id
         self.backup_id = f"backup-{_hex17()}"
-        self.resource_arn = f"arn:aws:fsx:{region}:{DEFAULT_ACCOUNT_ID}:backup/{self.backup_id}"
+        self.resource_arn = f"arn:aws:fsx:{region}:{self.owner}:backup/{self.backup_id}"
         self.file_system_id = file_system.file_system_id
         self.file_system_type = file_system.file_system_type
         self.type = "USER_INITIATED"
@@ -185,7 +186,7 @@ class Backup:
             "Type": self.type,
             "CreationTime": time.time(),
             "ResourceARN": self.resource_arn,
-            "OwnerId": DEFAULT_ACCOUNT_ID,
+            "OwnerId": self.owner,
             "ResourceType": "FILE_SYSTEM",
             "FileSystem": file_system.to_dict(),
         }
@@ -205,8 +206,8 @@ def _kms_key(params, region, file_system_type, lustre_deployment):
                                          f"encrypted with keys managed by Amazon FSx")
         return None
     if not requested:
-        return kms_ext.aws_managed_key_arn(DEFAULT_ACCOUNT_ID, region, "alias/aws/fsx")
-    arn = kms_ext.key_arn(DEFAULT_ACCOUNT_ID, region, requested)
+        return kms_ext.aws_managed_key_arn(accounts.current(), region, "alias/aws/fsx")
+    arn = kms_ext.key_arn(accounts.current(), region, requested)
     if arn is None:
         raise FsxError("BadRequest", f"The KMS key {requested} does not exist or is not accessible")
     return arn

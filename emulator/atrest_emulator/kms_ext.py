@@ -79,11 +79,12 @@ import threading
 import time
 import uuid
 
-from moto.core import DEFAULT_ACCOUNT_ID
 from moto.core.utils import unix_time, utcnow
 from moto.kms.models import KmsBackend, kms_backends
 from moto.kms.utils import RESERVED_ALIASES
 from werkzeug.wrappers import Response
+
+from . import accounts
 
 MIN_PERIOD, MAX_PERIOD, DEFAULT_PERIOD = 90, 2560, 365
 AWS_MANAGED_PERIOD = 365
@@ -249,11 +250,11 @@ def _answer(fn):
 
 
 def _backend(region):
-    return kms_backends[DEFAULT_ACCOUNT_ID][region]
+    return kms_backends[accounts.current()][region]
 
 
 def _arn(region, key_id):
-    return f"arn:aws:kms:{region}:{DEFAULT_ACCOUNT_ID}:key/{key_id}"
+    return f"arn:aws:kms:{region}:{accounts.current()}:key/{key_id}"
 
 
 def _key(region, key_ref, allow_alias=False):
@@ -288,7 +289,7 @@ def _key(region, key_ref, allow_alias=False):
 def _display(region, ref):
     if ref.startswith("arn:"):
         return ref
-    return f"arn:aws:kms:{region}:{DEFAULT_ACCOUNT_ID}:{'' if ref.startswith('alias/') else 'key/'}{ref}"
+    return f"arn:aws:kms:{region}:{accounts.current()}:{'' if ref.startswith('alias/') else 'key/'}{ref}"
 
 
 def _is_aws_managed(key):
@@ -419,7 +420,7 @@ def _store_for_new_key(params, region, origin):
         store = _stores.get(store_id)
         if store is None:
             return None
-        if store["region"] != region:
+        if not _in_scope(store, region):
             raise KmsError("CustomKeyStoreNotFoundException", f"Custom key store {store_id} does not exist")
         if _STORE_ORIGIN[store["type"]] != origin:
             raise KmsError("ValidationException", f"Custom key store {store_id} is of type {store['type']}: use "
@@ -684,7 +685,7 @@ def list_aliases(params, region):
     if only is None:
         attached = {e["AliasName"] for e in entries}
         # Predefined AWS aliases not yet associated with a key are listed without a TargetKeyId.
-        entries += [{"AliasName": name, "AliasArn": f"arn:aws:kms:{region}:{DEFAULT_ACCOUNT_ID}:{name}"}
+        entries += [{"AliasName": name, "AliasArn": f"arn:aws:kms:{region}:{backend.account_id}:{name}"}
                     for name in RESERVED_ALIASES if name not in attached]
     entries.sort(key=lambda e: e["AliasName"])
     page, truncated, marker = _page(entries, params, 100, 50)
@@ -705,9 +706,14 @@ def _require(params, names, what):
         raise KmsError("ValidationException", f"{what} needs {', '.join(missing)}")
 
 
+def _in_scope(store, region):
+    """Custom key stores belong to one account and Region."""
+    return store["region"] == region and store["account"] == accounts.current()
+
+
 def _store(store_id, region):
     store = _stores.get(store_id)
-    if store is None or store["region"] != region:
+    if store is None or not _in_scope(store, region):
         raise KmsError("CustomKeyStoreNotFoundException", f"Custom key store {store_id} does not exist")
     return store
 
@@ -720,7 +726,7 @@ def create_custom_key_store(params, region):
     kind = params.get("CustomKeyStoreType") or HSM
     if kind not in (HSM, XKS):
         raise KmsError("ValidationException", f"Value '{kind}' at 'customKeyStoreType' failed to satisfy constraint")
-    store = {"id": f"cks-{uuid.uuid4().hex[:17]}", "name": name, "type": kind, "region": region,
+    store = {"id": f"cks-{uuid.uuid4().hex[:17]}", "name": name, "type": kind, "region": region, "account": accounts.current(),
              "created": time.time(), "state": "DISCONNECTED", "error": None}
     if kind == HSM:
         _require(params, ("CloudHsmClusterId", "TrustAnchorCertificate", "KeyStorePassword"),
@@ -752,10 +758,10 @@ def create_custom_key_store(params, region):
                   "UriEndpoint": params["XksProxyUriEndpoint"], "UriPath": params["XksProxyUriPath"]}
         if connectivity == "VPC_ENDPOINT_SERVICE":
             config["VpcEndpointServiceName"] = params["XksProxyVpcEndpointServiceName"]
-            config["VpcEndpointServiceOwner"] = params.get("XksProxyVpcEndpointServiceOwner") or DEFAULT_ACCOUNT_ID
+            config["VpcEndpointServiceOwner"] = params.get("XksProxyVpcEndpointServiceOwner") or accounts.current()
         store["xks"] = config
     with _stores_lock:
-        here = [s for s in _stores.values() if s["region"] == region]
+        here = [s for s in _stores.values() if _in_scope(s, region)]
         if any(s["name"] == name for s in here):
             raise KmsError("CustomKeyStoreNameInUseException", f"A custom key store named {name} already exists")
         if kind == HSM and any(s.get("cluster_id") == store["cluster_id"] for s in here):
@@ -788,7 +794,7 @@ def describe_custom_key_stores(params, region):
     if store_id and name:
         raise KmsError("ValidationException", "Specify CustomKeyStoreId or CustomKeyStoreName, not both")
     with _stores_lock:
-        stores = sorted((s for s in _stores.values() if s["region"] == region), key=lambda s: (s["created"], s["id"]))
+        stores = sorted((s for s in _stores.values() if _in_scope(s, region)), key=lambda s: (s["created"], s["id"]))
         if store_id:
             stores = [s for s in stores if s["id"] == store_id]
         if name:

@@ -6,9 +6,10 @@ import re
 import uuid
 from urllib.parse import parse_qs, unquote, urlparse
 
-from moto.core import DEFAULT_ACCOUNT_ID
 from moto.s3.models import FakeDeleteMarker, s3_backends
 from werkzeug.wrappers import Response
+
+from . import accounts
 
 # S3 does not publish its version id format. Ids that are "null", moto's UUIDs or S3-shaped (URL-safe base64 of 16
 # characters and more) pass; anything else is malformed, which S3 answers with InvalidArgument, not NoSuchVersion.
@@ -56,7 +57,8 @@ def escape(value):
 
 
 def backend():
-    return s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
+    # The caller's account: moto finds another account's bucket from there (cross-account access is on by default).
+    return s3_backends[accounts.current()]["aws"]
 
 
 def bucket(name):

@@ -91,7 +91,6 @@ import uuid
 import xml.etree.ElementTree as ET
 from urllib.parse import unquote, urlparse
 
-from moto.core import DEFAULT_ACCOUNT_ID
 from moto.s3.models import FakeKey, S3Backend
 from moto.s3.responses import S3Response
 from werkzeug.wrappers import Response
@@ -338,7 +337,7 @@ def update_object_encryption(call, request, body, region):
         bkt = c.bucket(call.bucket)
         key_arn, bucket_key = _parse_encryption(body)
         obj = c.version(bkt, call.key, request.args.get("versionId"), "PUT")
-        if key_arn.split(":")[4] != DEFAULT_ACCOUNT_ID:
+        if key_arn.split(":")[4] != bkt.account_id:
             raise S3Error(403, "AccessDenied", "The AWS KMS key in the request must be owned by the same account as "
                                                "the bucket. Modify the request to specify a KMS key from the same "
                                                "account, and then try again.")

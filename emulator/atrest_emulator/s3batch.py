@@ -27,7 +27,6 @@ import uuid
 import xml.etree.ElementTree as ET
 from urllib.parse import quote, unquote_plus, urlencode
 
-from moto.core import DEFAULT_ACCOUNT_ID
 from moto.s3.models import FakeDeleteMarker, s3_backends
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
@@ -742,6 +741,3 @@ def _write_report(job):
                 "ReportSchema": REPORT_SCHEMA}
     _put(job.account, bucket, f"{base}/manifest.json", json.dumps(manifest, indent=4).encode(), "AES256")
 
-
-def default_account():
-    return DEFAULT_ACCOUNT_ID

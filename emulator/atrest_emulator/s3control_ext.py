@@ -81,7 +81,7 @@ import botocore.session
 from botocore import parsers
 from werkzeug.wrappers import Response
 
-from . import s3batch
+from . import accounts, s3batch
 
 NAMESPACE = "http://awss3control.amazonaws.com/doc/2018-08-20/"
 _MODEL = botocore.session.get_session().get_service_model("s3control")
@@ -185,9 +185,9 @@ def _handler(fn):
             account = request.headers.get("x-amz-account-id", "")
             if not _ACCOUNT.match(account):
                 raise _bad("The x-amz-account-id header must be a 12-digit AWS account id")
-            if account != s3batch.default_account():
-                raise ApiError(403, "AccessDenied", f"Access Denied: this emulator serves account "
-                                                    f"{s3batch.default_account()} only")
+            if account != accounts.current():
+                # The jobs of an account are that account's own: its credentials must be the caller's.
+                raise ApiError(403, "AccessDenied", "Access Denied")
             with s3batch.LOCK:
                 return fn(request, body, account, region or "us-east-1")
         except ApiError as e:
