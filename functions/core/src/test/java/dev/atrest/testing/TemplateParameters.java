@@ -115,7 +115,8 @@ public final class TemplateParameters {
 
     /**
      * The environment variables of {@code function} (Globals first, then the function's own) that are set to
-     * exactly one parameter ({@code !Ref Name}), by variable name.
+     * exactly one parameter ({@code !Ref Name}), or to one unless a condition holds ({@code !If [Condition, value,
+     * !Ref Name]}, e.g. a key the stack creates when the parameter is left empty), by variable name.
      */
     public Map<String, Parameter> environment(String function) {
         Map<String, Parameter> out = new LinkedHashMap<>();
@@ -144,6 +145,9 @@ public final class TemplateParameters {
     private void collect(MappingNode variables, Map<String, Parameter> out) {
         for (NodeTuple t : variables.getValue()) {
             Node value = t.getValueNode();
+            if (value instanceof SequenceNode s && "!If".equals(s.getTag().getValue()) && s.getValue().size() == 3) {
+                value = s.getValue().get(2);
+            }
             if (value instanceof ScalarNode s && "!Ref".equals(s.getTag().getValue()) && parameters.containsKey(s.getValue())) {
                 out.put(scalar(t.getKeyNode()), parameters.get(s.getValue()));
             } else {
