@@ -9,15 +9,31 @@ findings in a list it scans on every import, and validates almost nothing):
   for the negative ones; fields are ANDed); MaxResults 1-100 (default 100) with NextToken. An unsupported filter
   field is rejected instead of ignored, so a client never silently receives unfiltered findings.
 - Both require Security Hub to be enabled in the region (InvalidAccessException otherwise).
+
+Several accounts (the API Reference, BatchImportFindings; the User Guide on administrator accounts and cross-Region
+aggregation):
+- A finding is imported by the account it belongs to: one whose AwsAccountId is not the caller's account, or whose
+  ProductArn is not the caller's own default product (arn:aws:securityhub:<region>:<caller>:product/<caller>/default),
+  is returned in FailedFindings (AccessDeniedException) and stored nowhere. Findings are kept per account and Region.
+- CreateFindingAggregator (POST /findingAggregator/create, from the home Region, Security Hub enabled there),
+  GetFindingAggregator, ListFindingAggregators, DeleteFindingAggregator (missing in moto): RegionLinkingMode
+  ALL_REGIONS, ALL_REGIONS_EXCEPT_SPECIFIED, SPECIFIED_REGIONS (with Regions) or NO_REGIONS; one aggregator per
+  account. GetFindings in the home Region then also returns the findings of the linked Regions.
+- The organisation's Security Hub administrator (EnableOrganizationAdminAccount, moto's) sees its members'
+  findings: GetFindings there also returns those of the organisation's other accounts. Emulator simplification:
+  every account of the organisation with Security Hub enabled counts as a member (AWS: members are the accounts the
+  administrator added or auto-enabled).
 """
 import base64
 import json
 import threading
 import uuid
 
-from moto.core import DEFAULT_ACCOUNT_ID
-from moto.securityhub.models import securityhub_backends
+from moto.organizations.models import organizations_backends
+from moto.securityhub.models import SecurityHubBackend, securityhub_backends
 from werkzeug.wrappers import Response
+
+from . import accounts
 
 REQUIRED = ("AwsAccountId", "CreatedAt", "Description", "GeneratorId", "Id", "ProductArn", "Resources",
             "SchemaVersion", "Severity", "Title", "Types", "UpdatedAt")
@@ -26,6 +42,8 @@ _CUSTOMER_FIELDS = ("Workflow", "Note", "UserDefinedFields", "VerificationState"
 
 _lock = threading.Lock()
 _stores = {}  # (account, region) -> {finding id: finding}, in import order
+_aggregators = {}  # account -> {"FindingAggregatorArn", "FindingAggregationRegion", "RegionLinkingMode", "Regions"}
+LINKING_MODES = ("ALL_REGIONS", "ALL_REGIONS_EXCEPT_SPECIFIED", "SPECIFIED_REGIONS", "NO_REGIONS")
 
 
 def _first_resource(f, key):
@@ -52,6 +70,7 @@ FIELDS = {
 def reset():
     with _lock:
         _stores.clear()
+        _aggregators.clear()
 
 
 def _error(status, code, message):
@@ -61,11 +80,11 @@ def _error(status, code, message):
 
 
 def _not_enabled(region):
-    backend = securityhub_backends[DEFAULT_ACCOUNT_ID][region]
+    backend = securityhub_backends[accounts.current()][region]
     if backend.enabled:
         return None
     return _error(401, "InvalidAccessException",
-                  f"Account {DEFAULT_ACCOUNT_ID} is not subscribed to AWS Security Hub in {region}")
+                  f"Account {accounts.current()} is not subscribed to AWS Security Hub in {region}")
 
 
 def _missing(finding):
@@ -81,13 +100,20 @@ def batch_import(call, request, body, region):
         return _error(400, "InvalidInputException",
                       f"Findings must contain between 1 and {MAX_IMPORT} findings, got {len(findings)}")
     failed = []
+    caller = accounts.current()
+    own_product = f"arn:aws:securityhub:{region}:{caller}:product/{caller}/default"
     with _lock:
-        store = _stores.setdefault((DEFAULT_ACCOUNT_ID, region), {})
+        store = _stores.setdefault((caller, region), {})
         for finding in findings:
             missing = _missing(finding)
             if missing:
                 failed.append({"Id": finding.get("Id", ""), "ErrorCode": "InvalidInput",
                                "ErrorMessage": "Finding is missing required attributes: " + ", ".join(missing)})
+                continue
+            if finding["AwsAccountId"] != caller or finding["ProductArn"] != own_product:
+                failed.append({"Id": finding["Id"], "ErrorCode": "AccessDeniedException",
+                               "ErrorMessage": f"Account {caller} can import only its own findings with its default "
+                                               f"product {own_product}"})
                 continue
             stored = dict(finding)
             stored.setdefault("Region", region)
@@ -144,7 +170,7 @@ def get_findings(call, request, body, region):
             return _error(400, "InvalidInputException", "Invalid NextToken")
     # The token is a position in import order, so each page filters only from where the previous one stopped.
     with _lock:
-        stored = list(_stores.get((DEFAULT_ACCOUNT_ID, region), {}).values())
+        stored = [f for scope in _visible(accounts.current(), region) for f in _stores.get(scope, {}).values()]
     page, position, more = [], start, False
     for position in range(start, len(stored)):
         f = stored[position]
@@ -159,7 +185,133 @@ def get_findings(call, request, body, region):
     return Response(json.dumps(result), mimetype="application/json")
 
 
+def _enabled(account, region):
+    return securityhub_backends[account][region].enabled
+
+
+def _visible(account, region):
+    """(account, Region) stores GetFindings reads: its own, the administered members', and from the linked Regions
+    when `region` is the account's aggregation Region."""
+    owners = [account] + _members(account)
+    regions = [region] + _linked_regions(account, region)
+    return [(a, r) for a in owners for r in regions]
+
+
+def _members(account):
+    organization = organizations_backends[account]["aws"]
+    try:
+        org_id = organization.describe_organization()["Organization"]["Id"]
+    except Exception:  # not in an organisation
+        return []
+    config = SecurityHubBackend._org_configs.get(org_id) or {}
+    if config.get("admin_account_id") != account:
+        return []
+    master = organization.describe_organization()["Organization"]["MasterAccountId"]
+    return [a.id for a in organizations_backends[master]["aws"].accounts if a.id != account]
+
+
+def _linked_regions(account, region):
+    aggregator = _aggregators.get(account)
+    if aggregator is None or aggregator["FindingAggregationRegion"] != region:
+        return []
+    mode, listed = aggregator["RegionLinkingMode"], aggregator.get("Regions") or []
+    if mode == "NO_REGIONS":
+        return []
+    if mode == "SPECIFIED_REGIONS":
+        return [r for r in listed if r != region]
+    # ALL_REGIONS[_EXCEPT_SPECIFIED]: every Region where the account has findings, i.e. Security Hub was enabled.
+    return sorted({r for (a, r) in _stores if a == account and r != region and r not in
+                   (listed if mode == "ALL_REGIONS_EXCEPT_SPECIFIED" else [])})
+
+
+class _Invalid(Exception):
+    def __init__(self, code, message, status=400):
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+def create_aggregator(account, region, mode, regions):
+    """The aggregator as CreateFindingAggregator answers it; raises _Invalid as the API refuses."""
+    if mode not in LINKING_MODES:
+        raise _Invalid("InvalidInputException", f"RegionLinkingMode must be one of {', '.join(LINKING_MODES)}")
+    if mode in ("ALL_REGIONS_EXCEPT_SPECIFIED", "SPECIFIED_REGIONS") and not regions:
+        raise _Invalid("InvalidInputException", f"RegionLinkingMode {mode} needs Regions")
+    if mode in ("ALL_REGIONS", "NO_REGIONS") and regions:
+        raise _Invalid("InvalidInputException", f"RegionLinkingMode {mode} takes no Regions")
+    if not _enabled(account, region):
+        raise _Invalid("InvalidAccessException",
+                       f"Account {account} is not subscribed to AWS Security Hub in {region}", 401)
+    with _lock:
+        if account in _aggregators:
+            raise _Invalid("LimitExceededException", "The account already has a finding aggregator", 429)
+        aggregator = {"FindingAggregatorArn": f"arn:aws:securityhub:{region}:{account}:finding-aggregator/"
+                                              f"{uuid.uuid4()}",
+                      "FindingAggregationRegion": region, "RegionLinkingMode": mode, "Regions": list(regions or [])}
+        _aggregators[account] = aggregator
+    return dict(aggregator)
+
+
+def delete_aggregator(account, arn):
+    with _lock:
+        if (_aggregators.get(account) or {}).get("FindingAggregatorArn") != arn:
+            raise _Invalid("ResourceNotFoundException", f"Finding aggregator {arn} not found", 404)
+        del _aggregators[account]
+
+
+def _aggregator_api(fn):
+    def handler(call, request, body, region):
+        try:
+            return Response(json.dumps(fn(request, json.loads(body or b"{}"), region)), mimetype="application/json")
+        except _Invalid as e:
+            return _error(e.status, e.code, e.message)
+    return handler
+
+
+@_aggregator_api
+def create_finding_aggregator(request, params, region):
+    return create_aggregator(accounts.current(), region, params.get("RegionLinkingMode"), params.get("Regions"))
+
+
+def _named(request, prefix):
+    from urllib.parse import unquote
+    arn = unquote(request.path[len(prefix):])
+    found = _aggregators.get(accounts.current())
+    if found is None or found["FindingAggregatorArn"] != arn:
+        raise _Invalid("ResourceNotFoundException", f"Finding aggregator {arn} not found", 404)
+    return found
+
+
+@_aggregator_api
+def get_finding_aggregator(request, params, region):
+    return dict(_named(request, "/findingAggregator/get/"))
+
+
+@_aggregator_api
+def list_finding_aggregators(request, params, region):
+    found = _aggregators.get(accounts.current())
+    return {"FindingAggregators": [{"FindingAggregatorArn": found["FindingAggregatorArn"]}] if found else []}
+
+
+@_aggregator_api
+def delete_finding_aggregator(request, params, region):
+    delete_aggregator(accounts.current(), _named(request, "/findingAggregator/delete/")["FindingAggregatorArn"])
+    return {}
+
+
+def before(call, request, body, region):
+    """The aggregator operations carry the ARN in the path, so they are matched here, not in HANDLERS."""
+    if call.service != "securityhub":
+        return None
+    if request.method == "GET" and request.path.startswith("/findingAggregator/get/"):
+        return get_finding_aggregator(call, request, body, region)
+    if request.method == "DELETE" and request.path.startswith("/findingAggregator/delete/"):
+        return delete_finding_aggregator(call, request, body, region)
+    return None
+
+
 HANDLERS = {
     ("securityhub", "POST /findings/import"): batch_import,
     ("securityhub", "POST /findings"): get_findings,
+    ("securityhub", "POST /findingAggregator/create"): create_finding_aggregator,
+    ("securityhub", "GET /findingAggregator/list"): list_finding_aggregators,
 }
