@@ -9,6 +9,9 @@ defaults); a variable the caller has set in its own environment overrides the te
 TARGET_KMS_KEY_ARN), and the caller's AWS_* settings (AWS_ENDPOINT_URL, credentials, region) are passed through.
 Template parameters can be overridden with ATREST_PARAM_<Name>=value.
 
+The function runs in the account of the caller's credentials (STS GetCallerIdentity; 123456789012 when that cannot
+be asked): its invoked function ARN names that account, as Lambda's does, and the functions act only on it.
+
 The handler's JSON response goes to stdout; the function's own output (logs) to stderr. Exit status: 0 on success,
 1 when the function returned an error, 2 when it failed to initialise, crashed or timed out.
 """
@@ -25,6 +28,7 @@ import uuid
 import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_ACCOUNT = "123456789012"
 RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda"
 PASS_THROUGH_PREFIXES = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
                          "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
@@ -77,8 +81,32 @@ class TemplateEnvironment:
         env = {}
         for source in (globals_fn, resource.get("Properties", {})):
             for k, v in source.get("Environment", {}).get("Variables", {}).items():
-                env[k] = self.resolve(v)
+                # The caller's own value wins (main): a variable it sets is not resolved here, so it may stand for a
+                # resource of the stack (TARGET_KMS_KEY_ARN with CreateTargetKey) that has no local value.
+                env[k] = os.environ[k] if k in os.environ else self.resolve(v)
         return props, {k: _stringify(v) for k, v in env.items()}
+
+    def condition(self, name):
+        """The truth of one of the template's Conditions, with the parameters in force."""
+        spec = self.template.get("Conditions", {}).get(name)
+        if spec is None:
+            raise SystemExit(f"invoke: no condition {name!r} in the template")
+        return self._truth(spec)
+
+    def _truth(self, expression):
+        (fn, arg), = expression.items()
+        if fn == "Condition":
+            return self.condition(arg)
+        if fn == "Fn::Equals":
+            left, right = (_stringify(self.resolve(a)) for a in arg)
+            return left == right
+        if fn == "Fn::Not":
+            return not self._truth(arg[0])
+        if fn == "Fn::And":
+            return all(self._truth(a) for a in arg)
+        if fn == "Fn::Or":
+            return any(self._truth(a) for a in arg)
+        raise SystemExit(f"invoke: {fn} is not a condition function")
 
     def resolve(self, value):
         if isinstance(value, dict) and len(value) == 1:
@@ -101,7 +129,11 @@ class TemplateEnvironment:
                     text = text.replace("${" + k + "}", _stringify(v))
                 return text
             if fn == "Fn::If":
-                raise SystemExit("invoke: conditions in environment variables are not supported locally")
+                name, if_true, if_false = arg
+                return self.resolve(if_true if self.condition(name) else if_false)
+            if fn == "Fn::GetAtt":
+                raise SystemExit(f"invoke: {'.'.join(arg)} is a resource of the stack, with no local value: set the "
+                                 f"variable that takes it in your environment")
         if isinstance(value, list):
             return [self.resolve(v) for v in value]
         return value
@@ -232,6 +264,21 @@ def _peak_rss_kb(pid):
     return None
 
 
+def caller_account(region, access_key, secret_key, session_token):
+    """The account of the credentials the function gets, as Lambda puts the function's account in its ARN."""
+    try:
+        import boto3
+        from botocore.config import Config
+        sts = boto3.client("sts", region_name=region, aws_access_key_id=access_key, aws_secret_access_key=secret_key,
+                           aws_session_token=session_token,
+                           config=Config(connect_timeout=2, read_timeout=5, retries={"total_max_attempts": 1}))
+        return sts.get_caller_identity()["Account"]
+    except Exception as e:  # no credentials or no STS to ask: the default account the emulator also uses
+        print(f"invoke: could not ask STS for the account ({e.__class__.__name__}); using {DEFAULT_ACCOUNT}",
+              file=sys.stderr)
+        return DEFAULT_ACCOUNT
+
+
 def find_java():
     home = subprocess.run([os.path.join(ROOT, "scripts", "find-jdk.sh")], capture_output=True, text=True)
     if home.returncode != 0:
@@ -289,7 +336,9 @@ def main(argv=None):
     timeout = args.timeout or float(props.get("Timeout", 3))
     memory = str(props.get("MemorySize", 128))
     function_name = args.function
-    function_arn = f"arn:aws:lambda:{region}:123456789012:function:{function_name}"
+    account = caller_account(region, os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
+                             os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"), os.environ.get("AWS_SESSION_TOKEN"))
+    function_arn = f"arn:aws:lambda:{region}:{account}:function:{function_name}"
     api = RuntimeApi(event, function_arn, timeout)
     api.thread.start()
 
