@@ -20,6 +20,9 @@ Names a template does not give are CloudFormation-style (<stack>-<logical id>-<s
 Intrinsic functions: Ref AWS::NoValue in a list removes the item (moto leaves None there, and a role whose Policies
 hold `!If [Condition, policy, !Ref AWS::NoValue]` fails to create).
 
+Lambda functions a template creates keep their environment variables as strings (moto keeps a Number parameter's
+value as a number, which GetFunctionConfiguration then answers as one; the Lambda API's Variables are strings).
+
 Lambda CreateFunction with code in S3 (moto: any Region): the bucket must be in the function's Region (the Lambda
 API Reference, FunctionCode.S3Bucket: "An Amazon S3 bucket in the same AWS Region as your function. The bucket can be
 in a different AWS account."). A bucket in another Region is refused with InvalidParameterValueException, as S3
@@ -79,7 +82,13 @@ class _Resource:
         return True
 
     def delete(self, account_id, region_name):
-        self._on_delete()
+        try:
+            self._on_delete()
+        except Exception as e:
+            # Gone already (with the function, group or queue it belonged to): deleted, as CloudFormation sees it.
+            if "not found" not in str(e).lower() and "notfound" not in type(e).__name__.lower() \
+                    and "does not exist" not in str(e).lower():
+                raise
 
     @classmethod
     def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json, account_id,
@@ -234,34 +243,31 @@ class EventInvokeConfig(_Resource, CloudFormationModel):
         return cls(f"{function}-{p.get('Qualifier', '$LATEST')}-{uuid.uuid4().hex[:8]}", {}, remove)
 
 
-def _version_ref(self):
-    function = lambda_backends[self._atrest_account][self._atrest_region].get_function(self._atrest_function)
-    unqualified = function.function_arn.rsplit(":", 1)[0] if function.function_arn.count(":") > 6 \
-        else function.function_arn
-    return f"{unqualified}:{self.version}"
-
-
 def _patch_lambda_version():
     """moto's LambdaVersion keeps only its number: Ref (the version ARN) and Fn::GetAtt Version fail."""
     original = lambda_models.LambdaVersion.create_from_cloudformation_json.__func__
 
     def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
         version = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        version._atrest_account, version._atrest_region = account_id, region_name
-        version._atrest_function = cloudformation_json["Properties"]["FunctionName"]
+        function = lambda_backends[account_id][region_name].get_function(
+            cloudformation_json["Properties"]["FunctionName"])
+        # Kept, not looked up: the function may be deleted before the version when the stack goes.
+        unqualified = function.function_arn.rsplit(":", 1)[0] if function.function_arn.count(":") > 6 \
+            else function.function_arn
+        version._atrest_arn = f"{unqualified}:{version.version}"
         return version
 
     def get_cfn_attribute(self, attribute_name):
         if attribute_name == "Version":
             return str(self.version)
         if attribute_name == "FunctionArn":
-            return _version_ref(self).rsplit(":", 1)[0]
+            return self._atrest_arn.rsplit(":", 1)[0]
         from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
         raise UnformattedGetAttTemplateException()
 
     lambda_models.LambdaVersion.create_from_cloudformation_json = classmethod(create)
     lambda_models.LambdaVersion.get_cfn_attribute = get_cfn_attribute
-    lambda_models.LambdaVersion.physical_resource_id = property(_version_ref)
+    lambda_models.LambdaVersion.physical_resource_id = property(lambda self: self._atrest_arn)
     lambda_models.LambdaVersion.has_cfn_attr = classmethod(lambda cls, attr: attr in ("Version", "FunctionArn"))
 
 
@@ -269,6 +275,10 @@ def _patch_code_region():
     function_init = lambda_models.LambdaFunction.__init__
 
     def init(self, account_id, spec, region, version=1):
+        variables = (spec.get("Environment") or {}).get("Variables")
+        if variables:
+            spec["Environment"]["Variables"] = {k: (str(v).lower() if isinstance(v, bool) else str(v))
+                                                for k, v in variables.items()}
         bucket = (spec.get("Code") or {}).get("S3Bucket")
         if bucket and bucket in s3_backends.bucket_accounts:
             partition, owner = s3_backends.bucket_accounts[bucket]

@@ -195,9 +195,18 @@ def _deploy(instance, operation_id):
 
 
 def _undeploy(instance, retain):
+    """Removes the instance (its stack too unless `retain`); a stack that will not delete leaves the instance
+    INOPERABLE with the reason, as a failed DeleteStackInstances does. The result for the operation."""
+    result = {"Account": instance.account, "Region": instance.region, "OrganizationalUnitId": instance.ou,
+              "Status": "SUCCEEDED"}
     if instance.stack is not None and not retain:
-        cloudformation_backends[instance.account][instance.region].delete_stack(instance.stack.stack_id)
+        try:
+            cloudformation_backends[instance.account][instance.region].delete_stack(instance.stack.stack_id)
+        except Exception as e:
+            instance.status, instance.detailed, instance.reason = "INOPERABLE", "FAILED", _message(e)
+            return {**result, "Status": "FAILED", "StatusReason": instance.reason}
     instance.stackset._atrest_instances.pop((instance.account, instance.region), None)
+    return result
 
 
 def _result(instance):
@@ -266,9 +275,7 @@ def delete_instances(stackset, ou_ids, regions, retain):
                 instance = stackset._atrest_instances.get((account, region))
                 if instance is None or any(region in kept for kept in covering.values()):
                     continue  # none, or still wanted through another target OU
-                _undeploy(instance, retain)
-                results.append({"Account": account, "Region": region, "OrganizationalUnitId": instance.ou,
-                                "Status": "SUCCEEDED"})
+                results.append(_undeploy(instance, retain))
         return _record(stackset, operation_id, "DELETE", results)
 
 
@@ -286,7 +293,7 @@ def reconcile_account(management, account_id):
                     wanted[region] = ou
             have = {region: i for (acct, region), i in stackset._atrest_instances.items() if acct == account_id}
             retain = bool(stackset.auto_deployment.get("RetainStacksOnAccountRemoval"))
-            removed = [_undeploy_result(i, retain) for region, i in have.items() if region not in wanted]
+            removed = [_undeploy(i, retain) for region, i in have.items() if region not in wanted]
             if removed:
                 _record(stackset, str(uuid.uuid4()), "DELETE", removed)
             operation_id = str(uuid.uuid4())
@@ -300,13 +307,6 @@ def reconcile_account(management, account_id):
                 added.append(_result(_deploy(instance, operation_id)))
             if added:
                 _record(stackset, operation_id, "CREATE", added)
-
-
-def _undeploy_result(instance, retain):
-    result = {"Account": instance.account, "Region": instance.region, "OrganizationalUnitId": instance.ou,
-              "Status": "SUCCEEDED"}
-    _undeploy(instance, retain)
-    return result
 
 
 def _service_managed_stacksets(management):
@@ -508,7 +508,10 @@ def _patch_backend():
 
 
 def _patch_organizations():
-    """AutoDeployment follows accounts as they join, move and leave."""
+    """AutoDeployment follows accounts as they join, move and leave. StackSets takes a delegated administrator
+    (Organizations User Guide, services that work with Organizations; moto's list lacks it)."""
+    if STACKSETS_PRINCIPAL not in org_models.FakeDelegatedAdministrator.SUPPORTED_SERVICES:
+        org_models.FakeDelegatedAdministrator.SUPPORTED_SERVICES.append(STACKSETS_PRINCIPAL)
     O = org_models.OrganizationsBackend
     move_account = O.move_account
     create_account = O.create_account
@@ -676,8 +679,11 @@ class StackSetResource(CloudFormationModel):
         stackset = self.stackset
         if _service_managed(stackset):
             with _lock:
-                for instance in list(stackset._atrest_instances.values()):
-                    _undeploy(instance, retain=False)
+                failed = [r for r in (_undeploy(i, retain=False) for i in list(stackset._atrest_instances.values()))
+                          if r["Status"] == "FAILED"]
+                if failed:
+                    raise ValidationError(message=f"StackSet {stackset.name}: {len(failed)} stack instance(s) could "
+                                                  f"not be deleted, e.g. {failed[0]['StatusReason']}")
                 stackset._atrest_targets.clear()
         self.backend.delete_stack_set(stackset.id)
 

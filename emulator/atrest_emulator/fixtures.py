@@ -77,3 +77,49 @@ def raw_s3(endpoint):
         except urllib.error.HTTPError as e:
             return e.code, dict(e.headers), e.read()
     return send
+
+
+def session_credentials(endpoint, account_id, role="OrganizationAccountAccessRole", region="us-east-1"):
+    """Credentials of a session in `account_id`: sts:AssumeRole into arn:aws:iam::<account>:role/<role>, which the
+    emulator (moto) maps to the role's account, whether or not the role exists."""
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name=region, aws_access_key_id="testing",
+                       aws_secret_access_key="testing", config=Config(retries={"total_max_attempts": 1}))
+    c = sts.assume_role(RoleArn=f"arn:aws:iam::{account_id}:role/{role}", RoleSessionName="atrest-test")["Credentials"]
+    return {"aws_access_key_id": c["AccessKeyId"], "aws_secret_access_key": c["SecretAccessKey"],
+            "aws_session_token": c["SessionToken"]}
+
+
+@pytest.fixture
+def as_account(endpoint):
+    """as_account(account_id) -> client(service, region="us-east-1") acting in that account (see
+    session_credentials); the default `client` acts in the emulator's default account, 123456789012."""
+    def make(account_id):
+        credentials = session_credentials(endpoint, account_id)
+
+        def client(service, region="us-east-1"):
+            return boto3.client(service, endpoint_url=endpoint, region_name=region, **credentials,
+                                config=Config(s3={"addressing_style": "path"}, retries={"total_max_attempts": 1}))
+        return client
+    return make
+
+
+def make_organization(organizations, layout):
+    """An organisation of the caller's account (its management account) with `layout`:
+    {"OU name": ["account name", ...], "OU name/child OU": [...], "": [accounts under the root]}. Returns
+    (root id, {OU path: OU id}, {account name: account id})."""
+    organizations.create_organization(FeatureSet="ALL")
+    root = organizations.list_roots()["Roots"][0]["Id"]
+    ous, accounts = {"": root}, {}
+    for path in sorted(layout, key=lambda p: p.count("/") if p else -1):
+        if path and path not in ous:
+            parent, _, name = path.rpartition("/")
+            ous[path] = organizations.create_organizational_unit(ParentId=ous[parent], Name=name)[
+                "OrganizationalUnit"]["Id"]
+        for name in layout[path]:
+            request = organizations.create_account(Email=f"{name}@example.com", AccountName=name)
+            account = organizations.describe_create_account_status(
+                CreateAccountRequestId=request["CreateAccountStatus"]["Id"])["CreateAccountStatus"]["AccountId"]
+            if path:
+                organizations.move_account(AccountId=account, SourceParentId=root, DestinationParentId=ous[path])
+            accounts[name] = account
+    return root, ous, accounts

@@ -4,8 +4,9 @@ keys a bucket shared with an organisation uses (IAM User Guide, global condition
 
 - aws:SecureTransport (Bool): the emulator stands in for S3's HTTPS endpoint, so every request counts as sent over
   TLS: {"Bool": {"aws:SecureTransport": "false"}} does not match, "true" does.
-- aws:PrincipalOrgID (StringEquals / StringLike): matches when the caller's account belongs to an organisation with
-  that id (the organisation of the request's account, accounts.py).
+- aws:PrincipalOrgID (StringEquals, StringLike and their negations StringNotEquals, StringNotLike): compared with
+  the id of the organisation the caller's account belongs to (accounts.py); an account outside any organisation has
+  none (matches no StringEquals/StringLike, every StringNotEquals/StringNotLike).
 A statement whose condition uses anything else keeps moto's treatment (the condition is ignored).
 """
 import fnmatch
@@ -15,6 +16,9 @@ from moto.organizations.models import organizations_backends
 from moto.s3.models import FakeBucket
 
 from . import accounts
+
+
+_ORG_OPERATORS = ("StringEquals", "StringLike", "StringNotEquals", "StringNotLike")
 
 
 def _org_id(account):
@@ -30,13 +34,13 @@ def _known(operator, key, values):
     values = [str(v).lower() if isinstance(v, bool) else str(v) for v in values]
     if key.lower() == "aws:securetransport" and operator == "Bool":
         return "true" in [v.lower() for v in values]
-    if key.lower() == "aws:principalorgid" and operator in ("StringEquals", "StringLike"):
+    if key.lower() == "aws:principalorgid" and operator in _ORG_OPERATORS:
         org = _org_id(accounts.current())
-        if org is None:
-            return False
-        if operator == "StringEquals":
-            return org in values
-        return any(fnmatch.fnmatchcase(org, v) for v in values)
+        if operator.startswith("StringEquals") or operator.startswith("StringNotEquals"):
+            matched = org is not None and org in values
+        else:
+            matched = org is not None and any(fnmatch.fnmatchcase(org, v) for v in values)
+        return not matched if "Not" in operator else matched
     return None
 
 

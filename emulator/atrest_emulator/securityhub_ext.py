@@ -12,9 +12,10 @@ findings in a list it scans on every import, and validates almost nothing):
 
 Several accounts (the API Reference, BatchImportFindings; the User Guide on administrator accounts and cross-Region
 aggregation):
-- A finding is imported by the account it belongs to: one whose AwsAccountId is not the caller's account, or whose
-  ProductArn is not the caller's own default product (arn:aws:securityhub:<region>:<caller>:product/<caller>/default),
-  is returned in FailedFindings (AccessDeniedException) and stored nowhere. Findings are kept per account and Region.
+- A finding is imported by the account it belongs to ("the identifier of the account that you are calling
+  BatchImportFindings from needs to be the same as the AwsAccountId attribute for the finding"; allow-listed partner
+  accounts are not modelled): one whose AwsAccountId is not the caller's account is returned in FailedFindings
+  (AccessDeniedException) and stored nowhere. Findings are kept per account and Region.
 - CreateFindingAggregator (POST /findingAggregator/create, from the home Region, Security Hub enabled there),
   GetFindingAggregator, ListFindingAggregators, DeleteFindingAggregator (missing in moto): RegionLinkingMode
   ALL_REGIONS, ALL_REGIONS_EXCEPT_SPECIFIED, SPECIFIED_REGIONS (with Regions) or NO_REGIONS; one aggregator per
@@ -101,7 +102,6 @@ def batch_import(call, request, body, region):
                       f"Findings must contain between 1 and {MAX_IMPORT} findings, got {len(findings)}")
     failed = []
     caller = accounts.current()
-    own_product = f"arn:aws:securityhub:{region}:{caller}:product/{caller}/default"
     with _lock:
         store = _stores.setdefault((caller, region), {})
         for finding in findings:
@@ -110,10 +110,10 @@ def batch_import(call, request, body, region):
                 failed.append({"Id": finding.get("Id", ""), "ErrorCode": "InvalidInput",
                                "ErrorMessage": "Finding is missing required attributes: " + ", ".join(missing)})
                 continue
-            if finding["AwsAccountId"] != caller or finding["ProductArn"] != own_product:
+            if finding["AwsAccountId"] != caller:
                 failed.append({"Id": finding["Id"], "ErrorCode": "AccessDeniedException",
-                               "ErrorMessage": f"Account {caller} can import only its own findings with its default "
-                                               f"product {own_product}"})
+                               "ErrorMessage": f"Account {caller} can import only its own findings (AwsAccountId "
+                                               f"{caller})"})
                 continue
             stored = dict(finding)
             stored.setdefault("Region", region)
@@ -193,7 +193,7 @@ def _visible(account, region):
     """(account, Region) stores GetFindings reads: its own, the administered members', and from the linked Regions
     when `region` is the account's aggregation Region."""
     owners = [account] + _members(account)
-    regions = [region] + _linked_regions(account, region)
+    regions = [region] + _linked_regions(account, region, owners)
     return [(a, r) for a in owners for r in regions]
 
 
@@ -210,7 +210,7 @@ def _members(account):
     return [a.id for a in organizations_backends[master]["aws"].accounts if a.id != account]
 
 
-def _linked_regions(account, region):
+def _linked_regions(account, region, owners):
     aggregator = _aggregators.get(account)
     if aggregator is None or aggregator["FindingAggregationRegion"] != region:
         return []
@@ -219,9 +219,10 @@ def _linked_regions(account, region):
         return []
     if mode == "SPECIFIED_REGIONS":
         return [r for r in listed if r != region]
-    # ALL_REGIONS[_EXCEPT_SPECIFIED]: every Region where the account has findings, i.e. Security Hub was enabled.
-    return sorted({r for (a, r) in _stores if a == account and r != region and r not in
-                   (listed if mode == "ALL_REGIONS_EXCEPT_SPECIFIED" else [])})
+    # ALL_REGIONS[_EXCEPT_SPECIFIED]: every Region where Security Hub is enabled (for the account or its members).
+    enabled = {r for owner in owners for r, backend in list(securityhub_backends[owner].items()) if backend.enabled}
+    excluded = set(listed) if mode == "ALL_REGIONS_EXCEPT_SPECIFIED" else set()
+    return sorted(enabled - excluded - {region})
 
 
 class _Invalid(Exception):
