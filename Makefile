@@ -20,14 +20,15 @@ MVN := mvn -B -q -Datrest.python=$(PY)
 # The SAM CLI must not phone home from tests or CI.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help setup build ric sam-build lint unit-test emulator-test e2e-test test demo invoke bench clean \
-        build-S3ReencryptFunction build-KmsRotationFunction build-StorageAuditFunction
+.PHONY: help setup build ric sam-build lint unit-test emulator-test e2e-test test test-full demo invoke bench clean \
+        org-package build-S3ReencryptFunction build-KmsRotationFunction build-StorageAuditFunction
 
 help:
 	@echo "make demo    run the three functions end to end against the local emulator"
 	@echo "make test    install tools, build, run unit/integration/emulator/e2e tests, lint, sam build"
 	@echo "make invoke FN=<LogicalId> EVENT=<file>   run a built function locally (no Docker)"
 	@echo "make bench   benchmarks (not part of make test)"
+	@echo "make org-package ARTIFACT_BUCKET_PREFIX=<prefix> ORG_REGIONS=<region,...>   package for StackSets (README)"
 
 # ---------------------------------------------------------------- tools
 setup: $(VENV)/.installed
@@ -84,6 +85,12 @@ lint: setup $(CHECKOV_VENV)/.installed
 	$(SAM) validate --lint
 	# --skip-download: no calls to the vendor's API; every suppression is justified in template.yaml Metadata.
 	$(CHECKOV_VENV)/bin/checkov -f template.yaml --framework cloudformation --compact --quiet --skip-download
+	# The organisation templates, and the member template (translated offline, placeholder code keys).
+	$(PY) tools/org_package.py --template-only --bucket-prefix atrest-artifacts --regions us-east-1,eu-west-1 \
+	  --out .aws-sam/org-lint > /dev/null
+	$(CFN_LINT) org/stackset.yaml org/artifact-bucket.yaml .aws-sam/org-lint/member-template.json
+	$(CHECKOV_VENV)/bin/checkov -f org/stackset.yaml -f org/artifact-bucket.yaml \
+	  -f .aws-sam/org-lint/member-template.json --framework cloudformation --compact --quiet --skip-download
 
 unit-test: setup
 	# Not quiet: Surefire's per-class counts and totals are the record of what ran.
@@ -97,6 +104,22 @@ e2e-test: setup ric sam-build
 
 test: setup lint emulator-test unit-test e2e-test
 	@echo "make test: all checks passed"
+
+# make test, and the organisation roll-out test again with the real `sam build` artifacts packaged (make test packages
+# stand-ins: what SAM zips does not change what that test checks).
+test-full: test
+	ATREST_ORG_FULL=1 $(VENV)/bin/pytest -q tests/test_org_rollout.py
+
+# ---------------------------------------------------------------- organisation roll-out
+# README "Roll out to an organisation": build once, `sam package` to the home Region's artifact bucket
+# (<prefix>-<region>), S3 copies to the other Regions' buckets, the member template translated to plain
+# CloudFormation. Uses the caller's AWS credentials; the buckets must exist (org/artifact-bucket.yaml).
+org-package: setup sam-build
+	@test -n "$(ARTIFACT_BUCKET_PREFIX)" -a -n "$(ORG_REGIONS)" || { echo "usage: make org-package \
+	  ARTIFACT_BUCKET_PREFIX=<prefix> ORG_REGIONS=<region,...> [HOME_REGION=<region>]"; exit 2; }
+	$(PY) tools/org_package.py --bucket-prefix "$(ARTIFACT_BUCKET_PREFIX)" --regions "$(ORG_REGIONS)" \
+	  $(if $(HOME_REGION),--home-region "$(HOME_REGION)")
+	$(CFN_LINT) .aws-sam/org/member-template.json
 
 # ---------------------------------------------------------------- running
 invoke: setup ric
