@@ -108,7 +108,8 @@ def test_bucket_policy_conditions_for_tls_and_the_organisation(client, two, as_a
 def finding(account, region, fid):
     product = f"arn:aws:securityhub:{region}:{account}:product/{account}/default"
     return {"SchemaVersion": "2018-10-08", "Id": fid, "ProductArn": product, "GeneratorId": "atrest/x",
-            "AwsAccountId": account, "Types": ["Software and Configuration Checks"], "CreatedAt": "2026-11-20T00:00:00Z",
+            "AwsAccountId": account, "Types": ["Software and Configuration Checks"],
+            "CreatedAt": "2026-11-20T00:00:00Z",
             "UpdatedAt": "2026-11-20T00:00:00Z", "Severity": {"Label": "HIGH"}, "Title": "t", "Description": "d",
             "Resources": [{"Type": "Other", "Id": fid}]}
 

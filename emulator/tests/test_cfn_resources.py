@@ -40,7 +40,8 @@ TEMPLATE = {
         "InvokeConfig": {"Type": "AWS::Lambda::EventInvokeConfig", "Properties": {
             "FunctionName": {"Ref": "Fn"}, "Qualifier": "live", "MaximumRetryAttempts": 1}},
         "Queue": {"Type": "AWS::SQS::Queue"},
-        "QueuePolicy": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": [{"Ref": "Queue"}], "PolicyDocument": {
+        "QueuePolicy": {"Type": "AWS::SQS::QueuePolicy", "Properties": {
+            "Queues": [{"Ref": "Queue"}], "PolicyDocument": {
             "Statement": [{"Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
                            "Action": "sqs:SendMessage", "Resource": {"Fn::GetAtt": ["Queue", "Arn"]}}]}}},
         "Group": {"Type": "AWS::Scheduler::ScheduleGroup"},
@@ -63,7 +64,8 @@ TEMPLATE = {
                 "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "kms:*", "Resource": "*",
                                                         "Principal": {"AWS": "arn:aws:iam::123456789012:root"}}]}}},
         "Bucket": {"Type": "AWS::S3::Bucket"},
-        "BucketPolicy": {"Type": "AWS::S3::BucketPolicy", "Properties": {"Bucket": {"Ref": "Bucket"}, "PolicyDocument": {
+        "BucketPolicy": {"Type": "AWS::S3::BucketPolicy", "Properties": {
+            "Bucket": {"Ref": "Bucket"}, "PolicyDocument": {
             "Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
                            "Resource": {"Fn::Sub": "${Bucket.Arn}/*"}}]}}},
     },

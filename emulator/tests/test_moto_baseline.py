@@ -1,16 +1,19 @@
 """What plain moto 5.2.1 (no atrest extensions) does where the storage-audit extensions step in.
 
 Each test pins one departure from the AWS documentation that an extension corrects (fsx_ext, kms_ext, s3_ext,
-ec2_ext, efs_ext), so the reason for every extension stays checked: when a moto upgrade closes a gap, its test
+ec2_ext, efs_ext, and for the organisation roll-out cloudformation_ext, cfn_resources, s3_owner, s3_policy), so the
+reason for every extension stays checked: when a moto upgrade closes a gap, its test
 here fails and the extension can shrink. The documented behaviour itself is tested against the emulator in the
 extension's own test module.
 """
 import base64
 import datetime
 import hashlib
+import json
 
 import pytest
 from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserError
 
 SUBNET = "subnet-0123456789abcdef0"
 
@@ -161,3 +164,54 @@ def test_moto_efs_encrypted_without_key_has_no_key_id(plain_client):
     efs = plain_client("efs")
     fs = efs.create_file_system(CreationToken="enc", Encrypted=True)
     assert fs["Encrypted"] is True and "KmsKeyId" not in fs  # AWS: the aws/elasticfilesystem key ARN
+
+
+# ---------------------------------------------------------------- organisation roll-out
+
+def test_moto_stacksets_reach_the_management_account_and_hide_the_stacks(plain_client):
+    from atrest_emulator.fixtures import make_organization
+    root, _, accounts = make_organization(plain_client("organizations"), {"": ["alpha"]})
+    cfn = plain_client("cloudformation")
+    template = json.dumps({"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}})
+    # No trusted access needed, AutoDeployment dropped.
+    cfn.create_stack_set(StackSetName="s", TemplateBody=template, PermissionModel="SERVICE_MANAGED",
+                         AutoDeployment={"Enabled": True, "RetainStacksOnAccountRemoval": False})
+    assert "AutoDeployment" not in cfn.describe_stack_set(StackSetName="s")["StackSet"]
+    cfn.create_stack_instances(StackSetName="s", DeploymentTargets={"OrganizationalUnitIds": [root]},
+                               Regions=["us-east-1"])
+    # AWS never deploys to the management account.
+    assert {i["Account"] for i in cfn.list_stack_instances(StackSetName="s")["Summaries"]} == \
+        {"123456789012", accounts["alpha"]}
+
+
+def test_moto_cloudformation_skips_alarms_and_fails_on_their_attributes(plain_client):
+    cfn = plain_client("cloudformation")
+    alarm = {"Type": "AWS::CloudWatch::Alarm", "Properties": {
+        "Namespace": "AWS/Lambda", "MetricName": "Errors", "Statistic": "Sum", "Period": 300, "EvaluationPeriods": 1,
+        "Threshold": 0, "ComparisonOperator": "GreaterThanThreshold"}}
+    cfn.create_stack(StackName="plain", TemplateBody=json.dumps({"Resources": {"Alarm": alarm}}))
+    assert plain_client("cloudwatch").describe_alarms()["MetricAlarms"] == []  # skipped, stack "complete"
+    # A template that reads the alarm's attribute cannot be created at all (moto answers 500).
+    with pytest.raises((ClientError, ResponseParserError)):
+        cfn.create_stack(StackName="s", TemplateBody=json.dumps({"Resources": {"Alarm": alarm}, "Outputs": {
+            "Arn": {"Value": {"Fn::GetAtt": ["Alarm", "Arn"]}}}}))
+
+
+def test_moto_ignores_the_expected_bucket_owner(plain_client):
+    s3 = plain_client("s3")
+    s3.create_bucket(Bucket="owned")
+    s3.put_object(Bucket="owned", Key="k", Body=b"x")
+    # AWS: 403 for a bucket the named account does not own (this one is 123456789012's).
+    assert s3.head_object(Bucket="owned", Key="k", ExpectedBucketOwner="111122223333")["ContentLength"] == 1
+
+
+def test_moto_bucket_policies_ignore_conditions(plain_client):
+    s3 = plain_client("s3")
+    s3.create_bucket(Bucket="tls-only")
+    s3.put_object(Bucket="tls-only", Key="k", Body=b"x")
+    s3.put_bucket_policy(Bucket="tls-only", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "arn:aws:s3:::tls-only/*",
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+    with pytest.raises(ClientError) as err:
+        s3.get_object(Bucket="tls-only", Key="k")  # AWS: allowed over TLS
+    assert _status(err) == 403

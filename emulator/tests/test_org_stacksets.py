@@ -50,22 +50,6 @@ def error(call):
     return e.value.response["Error"]
 
 
-# ---------------------------------------------------------------- what moto alone does
-
-def test_plain_moto_deploys_to_the_management_account_and_hides_the_stacks(plain_client):
-    """Pins the moto behaviour cloudformation_ext replaces: a root target includes the management account, the
-    member stacks are not listed in the member accounts, and AutoDeployment is dropped."""
-    root, _, accounts = make_organization(plain_client("organizations"), {"": ["alpha"]})
-    cfn = plain_client("cloudformation")
-    cfn.create_stack_set(StackSetName="s", TemplateBody=json.dumps(MEMBER), PermissionModel="SERVICE_MANAGED",
-                         AutoDeployment=AUTO)
-    cfn.create_stack_instances(StackSetName="s", DeploymentTargets={"OrganizationalUnitIds": [root]},
-                               Regions=["us-east-1"])
-    assert {i["Account"] for i in cfn.list_stack_instances(StackSetName="s")["Summaries"]} == \
-        {"123456789012", accounts["alpha"]}
-    assert "AutoDeployment" not in cfn.describe_stack_set(StackSetName="s")["StackSet"]
-
-
 # ---------------------------------------------------------------- creating the StackSet
 
 def test_trusted_access_is_a_prerequisite(client, org):
