@@ -9,6 +9,8 @@ Sections:
   cold_start  JVM start -> first response through tools/invoke.py (the real Lambda Java runtime interface
               client), median of N fresh JVMs per function, beside a minimal baseline handler; peak RSS.
   artifacts   size of each `sam build` artifact (unzipped and zipped).
+  restore     the first invocation after each SnapStart priming variant (bench/restore.py).
+  invoke      what `make invoke` adds around the function's JVM (make, the invoke tool, the JDK lookup).
   warm        requests per item, counted from the emulator's request log (bench/warm.py).
   throughput  objects per second, audit and sweep wall times at scale (bench/scale.py).
 """
@@ -248,6 +250,15 @@ def table(result):
         if k:
             lines.append(f"| KMS sweep, {k['keys']} keys | {k['wall_s']} | function {k['function_ms']} ms, "
                          f"{k['requests']} requests |")
+    rs = result.get("restore")
+    if rs:
+        lines += ["", "| First invocation after priming (SnapStart stand-in, bench/restore.py): median ms "
+                      "(CPU ms) | " + " | ".join(next(iter(rs.values())).keys()) + " |",
+                  "|---|" + "---|" * len(next(iter(rs.values())))]
+        for function, by_variant in rs.items():
+            cells = [("failed: " + "; ".join(v["prime_errors"])[:80]) if v.get("prime_errors")
+                     else f"{v['first_ms_median']} ({v['first_cpu_ms_median']})" for v in by_variant.values()]
+            lines.append(f"| {function} | " + " | ".join(cells) + " |")
     http = result.get("http_client")
     if http:
         lines += ["", "| HTTP client (KmsRotationFunction cold start) | median (ms) |", "|---|---|"]
@@ -293,6 +304,8 @@ def main():
     parser.add_argument("--skip-scale", action="store_true", help="skip the throughput/scale section")
     parser.add_argument("--no-readme", action="store_true",
                         help="do not copy the results into docs/performance.md and README.md")
+    parser.add_argument("--skip-restore", action="store_true",
+                        help="skip the SnapStart priming comparison (bench/restore.py)")
     parser.add_argument("--skip-http-client", action="store_true",
                         help="skip the URLConnection vs AWS CRT cold-start comparison (bench/http_client.py)")
     args = parser.parse_args()
@@ -305,6 +318,10 @@ def main():
     with tempfile.TemporaryDirectory() as tmp, process.running(os.path.join(tmp, "emulator.log")) as endpoint:
         result["cold_start"] = cold_start(endpoint, args.runs)
         result["artifacts"] = artifacts()
+        if not args.skip_restore:
+            import restore
+            result["restore"] = restore.measure(endpoint, list(FUNCTIONS), seed_for_cold_start,
+                                                lambda f, key: event_naming(FUNCTIONS[f], key), runs=args.runs)
         if not args.skip_http_client:
             import http_client
             result["http_client"] = http_client.measure(endpoint, runs=max(7, args.runs))
