@@ -113,6 +113,34 @@ def cold_start(endpoint, runs):
     return results
 
 
+def invoke_overhead(endpoint, runs):
+    """What `make invoke` adds around the function's own JVM (make and its JDK lookup, the invoke tool's start and
+    the template read, the Runtime API, stopping the JVM): the command's wall time minus the JVM's start-to-response
+    time the invoke tool reports, for an empty account's KMS sweep."""
+    import re
+    import time
+    totals, jvms = [], []
+    env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, AWS_REGION="us-east-1", AWS_ACCESS_KEY_ID="testing",
+               AWS_SECRET_ACCESS_KEY="testing")
+    for _ in range(runs):
+        process.reset(endpoint)
+        started = time.monotonic()
+        proc = subprocess.run(["make", "--no-print-directory", "invoke", "FN=KmsRotationFunction",
+                               "EVENT=events/scheduled-event.json"], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=600)
+        total = (time.monotonic() - started) * 1000
+        found = re.search(r"invoke: KmsRotationFunction -> response in (\d+) ms", proc.stderr)
+        if proc.returncode != 0 or not found:
+            raise RuntimeError(f"make invoke failed: {proc.stderr[-2000:]}")
+        totals.append(total)
+        jvms.append(float(found.group(1)))
+    overheads = [t - j for t, j in zip(totals, jvms)]
+    return {"runs": runs, "make_invoke_ms_median": round(statistics.median(totals), 1),
+            "jvm_ms_median": round(statistics.median(jvms), 1),
+            "overhead_ms_median": round(statistics.median(overheads), 1),
+            "overhead_ms_max": round(max(overheads), 1)}
+
+
 def seed_for_cold_start(endpoint):
     """Enough state that each sample event names something real (the event path is exercised, not an error)."""
     import boto3
@@ -250,6 +278,12 @@ def table(result):
         if k:
             lines.append(f"| KMS sweep, {k['keys']} keys | {k['wall_s']} | function {k['function_ms']} ms, "
                          f"{k['requests']} requests |")
+    inv = result.get("invoke")
+    if inv:
+        lines += ["", "| `make invoke` (empty account's KMS sweep) | median ms |", "|---|---|",
+                  f"| whole command | {inv['make_invoke_ms_median']} |", f"| the function's JVM, start to response | "
+                  f"{inv['jvm_ms_median']} |", f"| added by make and the invoke tool | {inv['overhead_ms_median']} "
+                  f"(max {inv['overhead_ms_max']}, n={inv['runs']}) |"]
     rs = result.get("restore")
     if rs:
         lines += ["", "| First invocation after priming (SnapStart stand-in, bench/restore.py): median ms "
@@ -318,6 +352,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp, process.running(os.path.join(tmp, "emulator.log")) as endpoint:
         result["cold_start"] = cold_start(endpoint, args.runs)
         result["artifacts"] = artifacts()
+        result["invoke"] = invoke_overhead(endpoint, args.runs)
         if not args.skip_restore:
             import restore
             result["restore"] = restore.measure(endpoint, list(FUNCTIONS), seed_for_cold_start,
