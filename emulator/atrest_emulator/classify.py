@@ -24,7 +24,13 @@ def classify(service, environ, body):
             return Call(service, form["Action"][0])
     if service == "s3":
         return _s3(method, path, query, environ)
+    if (service, method, path) in _REST_JSON:
+        return Call(service, _REST_JSON[(service, method, path)])
     return Call(service, f"{method} {path}")
+
+
+# REST-JSON operations an extension answers, named by their HTTP binding in the service model.
+_REST_JSON = {("account", "POST", "/listRegions"): "ListRegions"}
 
 
 def _s3(method, path, query, environ):

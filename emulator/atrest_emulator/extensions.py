@@ -11,7 +11,7 @@ Each extension module (s3_ext, kms_ext, ec2_ext, securityhub_ext, ...) defines:
 import contextlib
 import importlib
 
-MODULES = ["s3_ext", "kms_ext", "ec2_ext", "efs_ext", "securityhub_ext", "faults"]
+MODULES = ["s3_ext", "kms_ext", "ec2_ext", "efs_ext", "securityhub_ext", "tagging_ext", "account_ext", "faults"]
 _loaded = []
 
 
