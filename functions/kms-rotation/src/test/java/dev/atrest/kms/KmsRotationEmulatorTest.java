@@ -40,8 +40,9 @@ import software.amazon.awssdk.services.kms.model.OriginType;
 /** The handler end to end against the emulator: real SDK clients over HTTP, keys seeded per test. */
 @ExtendWith(EmulatorExtension.class)
 class KmsRotationEmulatorTest {
-    static final RotationConfig LIVE = new RotationConfig(365, 400, "atrest:exempt", false, null, 100, 2);
-    static final RotationConfig DRY = new RotationConfig(365, 400, "atrest:exempt", true, null, 100, 2);
+    static final RotationConfig LIVE = RotationConfig.builder().maxRotationPeriodDays(400).dryRun(false)
+            .concurrency(2).build();
+    static final RotationConfig DRY = RotationConfig.builder().maxRotationPeriodDays(400).concurrency(2).build();
 
     private ClientFactory clients;
     private KmsClient kms;
@@ -359,7 +360,8 @@ class KmsRotationEmulatorTest {
         KeyMetadata hsm = kms.createKey(b -> b.origin(OriginType.AWS_CLOUDHSM).customKeyStoreId("cks-0123456789abcdef0"))
                 .keyMetadata();
 
-        RotationConfig pagedBy2 = new RotationConfig(365, 400, "atrest:exempt", false, null, 2, 3);
+        RotationConfig pagedBy2 = RotationConfig.builder().maxRotationPeriodDays(400).dryRun(false)
+                .listKeysPageSize(2).concurrency(3).build();
         emulator.clearRequests();
         JsonNode summary = invoke(new KmsRotationHandler(pagedBy2, clients),
                 "{\"detail-type\":\"Scheduled Event\",\"source\":\"atrest.scheduler\",\"detail\":{\"task\":\"rotation-sweep\"}}");
