@@ -12,6 +12,8 @@ Documented behaviour followed here (AWS KMS API Reference and Developer Guide):
   custom key store keys, and MultiRegionKeyType per key (moto shares one configuration dict between a primary and
   its replicas and flips the primary to REPLICA once a replica is described).
 - ListKeys honours Limit (1..1000, default 100) and Marker, answering Truncated/NextMarker.
+- ListAliases honours Limit (1..100, default 50), Marker and KeyId. The aliases AWS predefines for AWS managed keys
+  (alias/aws/...) that no key carries yet come without TargetKeyId (moto gives them made-up key ids).
 
 State lives on moto's Key objects (attributes prefixed _atrest_), so /moto-api/reset clears it with the keys.
 """
@@ -284,6 +286,43 @@ def list_keys(params, region):
     return answer
 
 
+def _page(items, params, max_limit, default_limit, name):
+    limit = params.get("Limit", default_limit)
+    if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= max_limit:
+        raise KmsError("ValidationException", f"1 validation error detected: Value '{limit}' at 'limit' failed to "
+                                              f"satisfy constraint: Member must have value between 1 and {max_limit}")
+    start = 0
+    marker = params.get("Marker")
+    if marker is not None:
+        try:
+            start = int(base64.urlsafe_b64decode(marker.encode()).decode().removeprefix("atrest:"))
+        except (ValueError, UnicodeDecodeError):
+            raise KmsError("InvalidMarkerException", "Marker is invalid")
+        if start < 0 or start > len(items):
+            raise KmsError("InvalidMarkerException", "Marker is invalid")
+    answer = {name: items[start:start + limit], "Truncated": start + limit < len(items)}
+    if answer["Truncated"]:
+        answer["NextMarker"] = base64.urlsafe_b64encode(f"atrest:{start + limit}".encode()).decode()
+    return answer
+
+
+@_answer
+def list_aliases(params, region):
+    backend = _backend(region)
+    only = _key(region, params["KeyId"]).id if params.get("KeyId") else None
+    aliases = []
+    for key in backend.keys.values():
+        if only is None or key.id == only:
+            for name in key.aliases:
+                aliases.append({"AliasName": name, "AliasArn": _display(region, name), "TargetKeyId": key.id})
+    if only is None:
+        carried = {a["AliasName"] for a in aliases}
+        aliases += [{"AliasName": name, "AliasArn": _display(region, name)}
+                    for name in RESERVED_ALIASES if name not in carried]
+    aliases.sort(key=lambda a: a["AliasName"])
+    return _page(aliases, params, 100, 50, "Aliases")
+
+
 @_answer
 def replicate_key(params, region):
     key = _key(region, params.get("KeyId"))
@@ -313,5 +352,6 @@ HANDLERS = {
     ("kms", "DisableKeyRotation"): disable_key_rotation,
     ("kms", "GetKeyRotationStatus"): get_key_rotation_status,
     ("kms", "ListKeys"): list_keys,
+    ("kms", "ListAliases"): list_aliases,
     ("kms", "ReplicateKey"): replicate_key,
 }

@@ -153,6 +153,7 @@ public final class KeyRotationService {
     private void sweepRegion(String region, Set<String> swept, RunSummary summary, BooleanSupplier timeLeft) {
         KmsGateway kms = gateways.kms().apply(region);
         RegionSweep scope = new RegionSweep(region, swept, new BulkExemption(region, summary));
+        Map<String, String> awsManaged = awsManagedKeys(kms, summary);
         // Bounded both in threads and in queued keys, so a huge account neither floods KMS nor the heap.
         Semaphore queued = new Semaphore(config.concurrency() * 4);
         try (ExecutorService pool = Executors.newFixedThreadPool(config.concurrency())) {
@@ -160,6 +161,12 @@ public final class KeyRotationService {
                 kms.forEachKey(config.listKeysPageSize(), keyArn -> {
                     if (!timeLeft.getAsBoolean()) {
                         throw new OutOfTime(keyArn);
+                    }
+                    String alias = awsManaged.get(keyArn.substring(keyArn.lastIndexOf('/') + 1));
+                    if (alias != null) {
+                        summary.add(item(keyArn, Action.NOT_APPLICABLE.name(), Outcome.SKIPPED, "AWS managed key ("
+                                + alias + "): AWS rotates it every year", Map.of("alias", alias)));
+                        return;
                     }
                     queued.acquireUninterruptibly();
                     pool.execute(() -> {
@@ -184,6 +191,21 @@ public final class KeyRotationService {
                 summary.add(ItemResult.of("kms:ListKeys:" + region, "SWEEP", Outcome.FAILED,
                         "unexpected error, the sweep of " + region + " is incomplete: " + e));
             }
+        }
+    }
+
+    /**
+     * The Region's AWS managed keys, known from their reserved aliases: nothing to decide, so no DescribeKey. If the
+     * aliases cannot be listed, every key is described instead (as safe, and dearer), and the summary says why.
+     */
+    private static Map<String, String> awsManagedKeys(KmsGateway kms, RunSummary summary) {
+        try {
+            return kms.awsManagedKeyIds();
+        } catch (AwsFailure e) {
+            LOG.warn("aliases of {} not listed, describing every key: {}", kms.region(), e.getMessage());
+            summary.error("the aliases of " + kms.region() + " could not be listed, so AWS managed keys were "
+                    + "described one by one: " + e.getMessage());
+            return Map.of();
         }
     }
 

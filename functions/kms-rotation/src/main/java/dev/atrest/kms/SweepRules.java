@@ -32,4 +32,16 @@ final class SweepRules {
         return replica.primaryRegion() != null && replica.primaryArn() != null
                 && !replica.primaryRegion().equals(replica.region()) && sweptRegions.contains(replica.primaryRegion());
     }
+
+    /**
+     * Whether an alias name is one KMS reserves for AWS managed keys: "The alias/aws/ prefix is reserved for AWS
+     * managed keys", and no customer managed key can carry such an alias. Exact, so a near miss ("alias/AWS/x",
+     * "alias/awsome") only costs the key a DescribeKey, never a wrong skip.
+     */
+    static boolean reservedForAwsManagedKeys(String aliasName) {
+        return aliasName != null && aliasName.startsWith(AWS_MANAGED_ALIAS_PREFIX)
+                && aliasName.length() > AWS_MANAGED_ALIAS_PREFIX.length();
+    }
+
+    static final String AWS_MANAGED_ALIAS_PREFIX = "alias/aws/";
 }

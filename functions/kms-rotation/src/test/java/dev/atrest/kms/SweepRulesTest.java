@@ -46,4 +46,20 @@ class SweepRulesTest {
                 primaryRegion);
         assertThat(SweepRules.primarySweptInItsRegion(replica, Set.of(swept.split(";")))).isEqualTo(left);
     }
+
+    @ParameterizedTest(name = "{0} -> reserved for AWS managed keys: {1}")
+    @CsvSource(nullValues = "-", value = {
+        "alias/aws/ebs,            true",
+        "alias/aws/secretsmanager, true",
+        "alias/aws/,               false",
+        "alias/aws,                false",
+        "alias/awsome,             false",
+        "alias/AWS/ebs,            false",
+        "alias/app/aws/ebs,        false",
+        "aws/ebs,                  false",
+        "-,                        false",
+    })
+    void onlyTheReservedAliasPrefixMarksAnAwsManagedKey(String alias, boolean reserved) {
+        assertThat(SweepRules.reservedForAwsManagedKeys(alias)).isEqualTo(reserved);
+    }
 }
