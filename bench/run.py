@@ -247,8 +247,9 @@ def table(result):
                          f"{a['requests']} requests |")
         k = tp.get("kms_sweep_2000")
         if k:
+            per = f" ({k['per_key']} per key)" if "per_key" in k else ""
             lines.append(f"| KMS sweep, {k['keys']} keys | {k['wall_s']} | function {k['function_ms']} ms, "
-                         f"{k['requests']} requests |")
+                         f"{k['requests']} requests{per} |")
     http = result.get("http_client")
     if http:
         lines += ["", "| HTTP client (KmsRotationFunction cold start) | median (ms) |", "|---|---|"]
