@@ -2,6 +2,7 @@ package dev.atrest.kms;
 
 import dev.atrest.core.aws.Arns;
 import dev.atrest.core.aws.AwsFailure;
+import dev.atrest.core.json.UntrustedText;
 import dev.atrest.core.lambda.Invocation;
 import dev.atrest.core.summary.ItemResult.Outcome;
 import dev.atrest.core.summary.ItemResult;
@@ -162,7 +163,8 @@ public final class KeyRotationService {
                     if (!timeLeft.getAsBoolean()) {
                         throw new OutOfTime(keyArn);
                     }
-                    String alias = awsManaged.get(keyArn.substring(keyArn.lastIndexOf('/') + 1));
+                    String alias = UntrustedText.abbreviate(
+                            awsManaged.get(keyArn.substring(keyArn.lastIndexOf('/') + 1)));
                     if (alias != null) {
                         summary.add(item(keyArn, Action.NOT_APPLICABLE.name(), Outcome.SKIPPED, "AWS managed key ("
                                 + alias + "): AWS rotates it every year", Map.of("alias", alias)));

@@ -424,7 +424,8 @@ class KmsRotationEmulatorTest {
         assertThat(summary.path("items")).isEmpty();
         assertThat(summary.path("errors").get(0).asText()).contains("stopped near the function timeout")
                 .contains(off.arn());
-        assertThat(kmsOperations(emulator)).containsExactlyInAnyOrderEntriesOf(Map.of("ListAliases", 1L, "ListKeys", 1L));
+        assertThat(kmsOperations(emulator))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("ListAliases", 1L, "ListKeys", 1L));
     }
 
     @Test
