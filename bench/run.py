@@ -276,8 +276,9 @@ def table(result):
                          f"{a['requests']} requests |")
         k = tp.get("kms_sweep_2000")
         if k:
+            per = f" ({k['per_key']} per key)" if "per_key" in k else ""
             lines.append(f"| KMS sweep, {k['keys']} keys | {k['wall_s']} | function {k['function_ms']} ms, "
-                         f"{k['requests']} requests |")
+                         f"{k['requests']} requests{per} |")
     inv = result.get("invoke")
     if inv:
         lines += ["", "| `make invoke` (empty account's KMS sweep) | median ms |", "|---|---|",

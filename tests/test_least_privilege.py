@@ -33,7 +33,9 @@ IAM_SERVICES = {"ec2": "ec2", "elasticfilesystem": "efs", "kms": "kms", "s3": "s
 # SDK client class -> (botocore service name, IAM prefix)
 CLIENTS = {"S3Client": ("s3", "s3"), "KmsClient": ("kms", "kms"), "Ec2Client": ("ec2", "ec2"),
            "EfsClient": ("efs", "elasticfilesystem"), "SecurityHubClient": ("securityhub", "securityhub"),
-           "SnsClient": ("sns", "sns"), "StsClient": ("sts", "sts")}
+           "SnsClient": ("sns", "sns"), "StsClient": ("sts", "sts"),
+           "ResourceGroupsTaggingApiClient": ("resourcegroupstaggingapi", "tag"),
+           "AccountClient": ("account", "account")}
 # Operations whose IAM action is not prefix:OperationName (AWS Service Authorization Reference for S3).
 S3_ACTIONS = {
     "HeadObject": {"s3:GetObject"},
