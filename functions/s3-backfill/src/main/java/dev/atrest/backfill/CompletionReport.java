@@ -27,7 +27,9 @@ import java.util.Optional;
  */
 public final class CompletionReport {
     public static final String FORMAT = "Report_CSV_20180820";
-    private static final CsvMapper CSV = new CsvMapper().enable(CsvParser.Feature.WRAP_AS_ARRAY);
+    /** Rows as arrays; the source stays open after the last row, so the checksum can take any bytes left. */
+    private static final CsvMapper CSV = CsvMapper.builder().enable(CsvParser.Feature.WRAP_AS_ARRAY)
+            .disable(com.fasterxml.jackson.core.StreamReadFeature.AUTO_CLOSE_SOURCE).build();
 
     /** Where a report lives; S3 reads through the gateway. */
     @FunctionalInterface

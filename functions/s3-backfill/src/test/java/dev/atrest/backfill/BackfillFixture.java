@@ -110,7 +110,16 @@ final class BackfillFixture implements AutoCloseable {
     List<String> notUnderTarget(String bucket) {
         List<String> out = new ArrayList<>();
         s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().forEach(o -> {
-            HeadObjectResponse h = head(bucket, o.key());
+            HeadObjectResponse h;
+            try {
+                h = head(bucket, o.key());
+            } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+                if (e.statusCode() != 400) {
+                    throw e;
+                }
+                out.add(o.key()); // SSE-C: HEAD wants the customer's key
+                return;
+            }
             if (h.serverSideEncryption() != ServerSideEncryption.AWS_KMS || !keyArn.equals(h.ssekmsKeyId())) {
                 out.add(o.key());
             }
