@@ -33,6 +33,8 @@ public final class BackfillService {
     private static final Logger LOG = LoggerFactory.getLogger(BackfillService.class);
     public static final String FUNCTION = "S3BackfillFunction";
     static final int PRIORITY = 10;
+    /** The status update reason of an empty dry-run job atrest cancels (1 to 256 characters). */
+    static final String EMPTY_JOB_CANCELLED = "atrest: the filter found no objects, nothing to confirm";
 
     public static final String START_JOB = "START_JOB";
     public static final String ALREADY_ACTIVE = "ALREADY_ACTIVE";
@@ -255,7 +257,7 @@ public final class BackfillService {
                     + abbreviate(eventStatus) + ", but the job is " + state.status() + " now: the event of that status "
                     + "reports it", jobDetails(job, state)));
             case PROGRESS -> progress(job, state, summary);
-            case DRY_RUN_COUNT -> dryRunCount(job, state, summary);
+            case DRY_RUN_COUNT -> dryRunCount(job, state, caller, summary);
             case FINISHED -> finished(job, state, caller, summary);
             default -> throw new IllegalStateException("unexpected status handling");
         }
@@ -291,13 +293,24 @@ public final class BackfillService {
                 + state.status() + ": " + done + cause, d));
     }
 
-    private void dryRunCount(AtrestJob job, JobState state, RunSummary summary) {
+    private void dryRunCount(AtrestJob job, JobState state, Caller caller, RunSummary summary) {
         Map<String, Object> d = jobDetails(job, state);
         if (state.totalTasks() != null) {
             metrics.found(job.bucket(), job.kind(), state.totalTasks());
         }
         if (JobStatusPolicy.foundNothing(job, state)) {
-            summary.add(item("job/" + job.jobId(), CONVERGED, Outcome.COMPLIANT, convergedReason(job), d));
+            String note = "";
+            if (JobStatusPolicy.cancelEmpty(job, state)) {
+                try {
+                    controls.apply(homeRegion).cancel(caller.account(), job.jobId(), EMPTY_JOB_CANCELLED);
+                    d.put("cancelled", true);
+                    note = "; the empty dry-run job is cancelled (nothing to confirm)";
+                } catch (AwsFailure f) {
+                    // Moved on (a person confirmed it, with nothing to do) or gone: the convergence stands.
+                    note = "; the empty dry-run job could not be cancelled: " + abbreviateLong(f.getMessage());
+                }
+            }
+            summary.add(item("job/" + job.jobId(), CONVERGED, Outcome.COMPLIANT, convergedReason(job) + note, d));
             return;
         }
         String count = state.totalTasks() == null ? "an unknown number of" : state.totalTasks().toString();

@@ -59,6 +59,15 @@ public final class JobStatusPolicy {
      */
     public static boolean foundNothing(AtrestJob job, JobState state) {
         return job.kind() != JobKind.RETRY && state.totalTasks() != null && state.totalTasks() == 0
-                && ("Complete".equals(state.status()) || next(job, state) == Next.DRY_RUN_COUNT);
+                && ("Complete".equals(state.status()) || next(job, state) == Next.DRY_RUN_COUNT
+                        || job.dryRun() && "Cancelled".equals(state.status()));
+    }
+
+    /**
+     * A dry-run job that found nothing has nothing to confirm: atrest cancels it, so that an empty job never stands
+     * in the way of the next start. One with tasks waits for a person (atrest never confirms, nor cancels, it).
+     */
+    public static boolean cancelEmpty(AtrestJob job, JobState state) {
+        return job.dryRun() && "Suspended".equals(state.status()) && foundNothing(job, state);
     }
 }

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.s3control.model.JobReport;
 import software.amazon.awssdk.services.s3control.model.JobReportFormat;
 import software.amazon.awssdk.services.s3control.model.JobReportScope;
 import software.amazon.awssdk.services.s3control.model.ObjectEncryptionFilter;
+import software.amazon.awssdk.services.s3control.model.RequestedJobStatus;
 import software.amazon.awssdk.services.s3control.model.S3Tag;
 
 /**
@@ -126,6 +127,12 @@ public class S3ControlGateway {
                     });
             return out;
         });
+    }
+
+    /** UpdateJobStatus to Cancelled; S3 refuses it (PRECONDITION_FAILED) once the job has moved on. */
+    public void cancel(String account, String jobId, String reason) {
+        AwsFailure.call("UpdateJobStatus " + jobId, ERRORS, () -> client.updateJobStatus(b -> b.accountId(account)
+                .jobId(jobId).requestedJobStatus(RequestedJobStatus.CANCELLED).statusUpdateReason(reason)));
     }
 
     public Map<String, String> tags(String account, String jobId) {

@@ -44,6 +44,16 @@ class JobStatusPolicyTest {
         assertThat(JobStatusPolicy.next(job, state, eventStatus)).isEqualTo(next);
         assertThat(JobStatusPolicy.retries(job, state)).isEqualTo(retries);
         assertThat(JobStatusPolicy.foundNothing(job, state)).isEqualTo(foundNothing);
+        assertThat(JobStatusPolicy.cancelEmpty(job, state))
+                .isEqualTo(foundNothing && dryRun && "Suspended".equals(status));
+    }
+
+    @ParameterizedTest(name = "cancelled dry run with {0} tasks: found nothing {1}")
+    @CsvSource({"0, true", "3, false"})
+    void anEmptyDryRunJobCancelledByAtrestStillSaysConverged(long total, boolean foundNothing) {
+        AtrestJob job = new AtrestJob("j", JobKind.SSE_S3, "b", true, null);
+        assertThat(JobStatusPolicy.foundNothing(job, state("Cancelled", total, true))).isEqualTo(foundNothing);
+        assertThat(JobStatusPolicy.cancelEmpty(job, state("Cancelled", total, true))).isFalse();
     }
 
     @ParameterizedTest(name = "suspended by S3 for another cause, confirmation required={0}")
