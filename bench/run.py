@@ -11,6 +11,8 @@ Sections:
   artifacts   size of each `sam build` artifact (unzipped and zipped).
   warm        requests per item, counted from the emulator's request log (bench/warm.py).
   throughput  objects per second, audit and sweep wall times at scale (bench/scale.py).
+  backfill    one bucket of 20,000 SSE-S3 objects converged by a Batch Operations job and by the Lambda path
+              (bench/backfill.py, its own table: bench/results/backfill.md and README's backfill block).
 """
 import argparse
 import datetime
@@ -313,6 +315,9 @@ def main():
                 scale = None
             if scale is not None:
                 result["throughput"] = scale.measure(endpoint)
+            import backfill
+            result["backfill"] = {"date": result["date"], "machine": result["machine"], **backfill.measure(endpoint)}
+            backfill.write(result["backfill"], readme=not args.no_readme)
     with open(os.path.join(RESULTS, "latest.json"), "w") as f:
         json.dump(result, f, indent=2)
     text = table(result)

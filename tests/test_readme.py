@@ -25,3 +25,11 @@ def test_readme_performance_section_is_the_latest_bench_table():
     section = readme.split("<!-- bench:start -->", 1)[1].split("<!-- bench:end -->", 1)[0].strip()
     latest = open(os.path.join(root, "bench", "results", "latest.md"), encoding="utf-8").read().strip()
     assert section == latest, "README's Performance table is not bench/results/latest.md: run make bench"
+
+
+def test_readme_backfill_figures_are_the_latest_backfill_bench():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
+    section = readme.split("<!-- bench-backfill:start -->", 1)[1].split("<!-- bench-backfill:end -->", 1)[0].strip()
+    latest = open(os.path.join(root, "bench", "results", "backfill.md"), encoding="utf-8").read().strip()
+    assert section == latest, "README's backfill figures are not bench/results/backfill.md: run bench/backfill.py"

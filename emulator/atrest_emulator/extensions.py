@@ -11,7 +11,7 @@ Each extension module (s3_ext, s3control_ext, kms_ext, ec2_ext, securityhub_ext,
 import contextlib
 import importlib
 
-MODULES = ["s3_ext", "s3control_ext", "kms_ext", "ec2_ext", "efs_ext", "securityhub_ext", "faults"]
+MODULES = ["s3_ext", "s3control_ext", "s3_seed", "kms_ext", "ec2_ext", "efs_ext", "securityhub_ext", "faults"]
 _loaded = []
 
 
