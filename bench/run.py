@@ -36,7 +36,7 @@ FUNCTIONS = {
     "S3ReencryptFunction": "eventbridge-object-created.json",
     "KmsRotationFunction": "cloudtrail-create-key.json",
     "StorageAuditFunction": "scheduled-event.json",
-    "S3BackfillFunction": "s3-batch-job-status-changed.json",
+    "S3BackfillFunction": "backfill-job-status-changed.json",
 }
 # Handlers outside the template, run the same way: the baseline returns a constant; the floor does the least a
 # function can do with the libraries the brief requires (bench/floor/pom.xml says why).

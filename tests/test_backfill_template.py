@@ -31,7 +31,7 @@ def _matches(pattern, event):
 
 
 def _sample():
-    with open(os.path.join(ROOT, "events", "s3-batch-job-status-changed.json")) as f:
+    with open(os.path.join(ROOT, "events", "backfill-job-status-changed.json")) as f:
         return json.load(f)
 
 
@@ -57,7 +57,7 @@ def test_the_schedule_is_off_by_default_and_sends_the_scheduled_time():
     with open(os.path.join(ROOT, "template.yaml")) as f:
         template = yaml.load(f, Loader=_CfnLoader)
     assert template["Parameters"]["BackfillSchedule"]["Default"] == ""
-    with open(os.path.join(ROOT, "events", "s3-backfill-schedule.json")) as f:
+    with open(os.path.join(ROOT, "events", "backfill-schedule.json")) as f:
         sample = json.load(f)
     assert sample["detail"]["task"] == payload["detail"]["task"]
     assert sample["source"] == payload["source"] and sample["detail-type"] == payload["detail-type"]

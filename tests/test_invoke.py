@@ -95,7 +95,7 @@ def test_s3_backfill_dry_run_counts_the_bucket_and_never_confirms(client, endpoi
         s3.put_object(Bucket="atrest-demo-bucket", Key=f"old/{i}", Body=b"x", ServerSideEncryption="AES256")
     env = {"TARGET_KMS_KEY_ARN": target_key, "BUCKET_NAMES": "atrest-demo-bucket"}
 
-    code, body, err = invoke("S3BackfillFunction", "s3-backfill-start.json", endpoint, **env)
+    code, body, err = invoke("S3BackfillFunction", "backfill-start.json", endpoint, **env)
     assert code == 0, err
     assert body["function"] == "S3BackfillFunction" and body["dryRun"] is True
     started = {i["details"]["kind"]: i["details"]["jobId"] for i in body["items"] if i["action"] == "START_JOB"}

@@ -35,7 +35,7 @@ class SampleEventsTest {
     @Test
     void backfillScheduleIsTheTemplatesInputWithTheSchedulersTime() {
         // EventBridge Scheduler delivers the schedule's Input as it is, <aws.scheduler.scheduled-time> replaced.
-        ScheduledEvent event = EventLoader.loadScheduledEvent("s3-backfill-schedule.json");
+        ScheduledEvent event = EventLoader.loadScheduledEvent("backfill-schedule.json");
         assertThat(event.getSource()).isEqualTo("atrest.scheduler");
         assertThat(event.getDetail()).containsEntry("task", "s3-backfill").containsKey("scheduledTime");
     }
@@ -47,7 +47,7 @@ class SampleEventsTest {
         "cloudtrail-disable-key-rotation.json, aws.kms, AWS API Call via CloudTrail",
         "cloudtrail-enable-key-rotation.json, aws.kms, AWS API Call via CloudTrail",
         "scheduled-event.json, aws.scheduler, Scheduled Event",
-        "s3-batch-job-status-changed.json, aws.s3, AWS Service Event via CloudTrail",
+        "backfill-job-status-changed.json, aws.s3, AWS Service Event via CloudTrail",
     })
     void eventBridgeEventsLoadAsTheGenericEnvelope(String file, String source, String detailType) {
         ScheduledEvent event = EventLoader.loadScheduledEvent(file);

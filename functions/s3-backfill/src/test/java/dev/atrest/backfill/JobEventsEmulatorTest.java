@@ -79,7 +79,7 @@ class JobEventsEmulatorTest {
 
     @Test
     void eventsForAnotherAccountOrRegionAreIgnoredWithoutACall() {
-        String sample = EventFiles.text("s3-batch-job-status-changed.json");
+        String sample = EventFiles.text("backfill-job-status-changed.json");
         f.emulator.clearRequests();
         JsonNode otherAccount = f.invoke(handler, sample.replace("\"account\": \"123456789012\"",
                 "\"account\": \"210987654321\""));

@@ -18,17 +18,17 @@ class TriggerParserTest {
 
     @Test
     void sampleEventsParseToTheirTriggers() {
-        BackfillTrigger start = TriggerParser.parse(EventFiles.json(EventFiles.text("s3-backfill-start.json")));
+        BackfillTrigger start = TriggerParser.parse(EventFiles.json(EventFiles.text("backfill-start.json")));
         assertThat(start.kind()).isEqualTo(BackfillTrigger.Kind.START);
         assertThat(start.buckets()).containsExactly("atrest-demo-bucket");
         assertThat(start.startId()).isNull();
 
-        BackfillTrigger schedule = TriggerParser.parse(EventFiles.json(EventFiles.text("s3-backfill-schedule.json")));
+        BackfillTrigger schedule = TriggerParser.parse(EventFiles.json(EventFiles.text("backfill-schedule.json")));
         assertThat(schedule.kind()).isEqualTo(BackfillTrigger.Kind.START);
         assertThat(schedule.buckets()).isNull();
         assertThat(schedule.startId()).isEqualTo("2026-11-28T03:00:00Z");
 
-        BackfillTrigger job = TriggerParser.parse(EventFiles.json(EventFiles.text("s3-batch-job-status-changed.json")));
+        BackfillTrigger job = TriggerParser.parse(EventFiles.json(EventFiles.text("backfill-job-status-changed.json")));
         assertThat(job.kind()).isEqualTo(BackfillTrigger.Kind.JOB_EVENT);
         assertThat(job.event().jobId()).isEqualTo("d6e58ec4-897a-4b6d-975f-10d7f0fb63ce");
         assertThat(job.event().status()).isEqualTo("Complete");
@@ -62,7 +62,7 @@ class TriggerParserTest {
 
     @Test
     void jobCreatedIsAJobEventTheServiceIgnores() {
-        String created = EventFiles.text("s3-batch-job-status-changed.json").replace("JobStatusChanged", "JobCreated");
+        String created = EventFiles.text("backfill-job-status-changed.json").replace("JobStatusChanged", "JobCreated");
         assertThat(parse(created).event().eventName()).isEqualTo("JobCreated");
     }
 
