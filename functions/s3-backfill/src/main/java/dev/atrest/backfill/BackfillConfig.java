@@ -71,11 +71,6 @@ public record BackfillConfig(List<String> buckets, String targetKeyArn, boolean 
         return new BackfillConfig(buckets, keyArn, bucketKey, dryRun, reportBucket, role, function, topic);
     }
 
-    public BackfillConfig withDryRun(boolean value) {
-        return new BackfillConfig(buckets, targetKeyArn, bucketKeyEnabled, value, reportBucket, jobRoleArn,
-                lambdaPathArn, findingsTopicArn);
-    }
-
     public BackfillConfig withTopic(String topicArn) {
         return new BackfillConfig(buckets, targetKeyArn, bucketKeyEnabled, dryRun, reportBucket, jobRoleArn,
                 lambdaPathArn, topicArn);
