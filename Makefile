@@ -21,10 +21,10 @@ MVN := mvn -B -q -Datrest.python=$(PY)
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: help setup build ric sam-build lint unit-test emulator-test e2e-test test demo invoke bench clean \
-        build-S3ReencryptFunction build-KmsRotationFunction build-StorageAuditFunction
+        build-S3ReencryptFunction build-KmsRotationFunction build-StorageAuditFunction build-S3BackfillFunction
 
 help:
-	@echo "make demo    run the three functions end to end against the local emulator"
+	@echo "make demo    run the four functions end to end against the local emulator"
 	@echo "make test    install tools, build, run unit/integration/emulator/e2e tests, lint, sam build"
 	@echo "make invoke FN=<LogicalId> EVENT=<file>   run a built function locally (no Docker)"
 	@echo "make bench   benchmarks (not part of make test)"
@@ -74,6 +74,9 @@ build-KmsRotationFunction:
 
 build-StorageAuditFunction:
 	$(call lambda_artifact,storage-audit)
+
+build-S3BackfillFunction:
+	$(call lambda_artifact,s3-backfill)
 
 sam-build: setup
 	$(SAM) build --build-in-source

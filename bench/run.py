@@ -13,6 +13,8 @@ Sections:
   invoke      what `make invoke` adds around the function's JVM (make, the invoke tool, the JDK lookup).
   warm        requests per item, counted from the emulator's request log (bench/warm.py).
   throughput  objects per second, audit and sweep wall times at scale (bench/scale.py).
+  backfill    one bucket of 20,000 SSE-S3 objects converged by a Batch Operations job and by the Lambda path
+              (bench/backfill.py, its own table: bench/results/backfill.md and README's backfill block).
 """
 import argparse
 import datetime
@@ -36,6 +38,7 @@ FUNCTIONS = {
     "S3ReencryptFunction": "eventbridge-object-created.json",
     "KmsRotationFunction": "cloudtrail-create-key.json",
     "StorageAuditFunction": "scheduled-event.json",
+    "S3BackfillFunction": "backfill-job-status-changed.json",
 }
 # Handlers outside the template, run the same way: the baseline returns a constant; the floor does the least a
 # function can do with the libraries the brief requires (bench/floor/pom.xml says why).
@@ -374,6 +377,9 @@ def main():
                 scale = None
             if scale is not None:
                 result["throughput"] = scale.measure(endpoint)
+            import backfill
+            result["backfill"] = {"date": result["date"], "machine": result["machine"], **backfill.measure(endpoint)}
+            backfill.write(result["backfill"], readme=not args.no_readme)
     with open(os.path.join(RESULTS, "latest.json"), "w") as f:
         json.dump(result, f, indent=2)
     text = table(result)

@@ -66,3 +66,11 @@ def test_sub_resolves_pseudo_parameters():
     tmpl = invoke.TemplateEnvironment(TEMPLATE, "ap-south-1", {})
     assert tmpl.resolve({"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*"}) == \
         "arn:aws:kms:ap-south-1:123456789012:key/*"
+
+
+def test_resources_resolve_to_local_stand_ins_the_caller_can_replace():
+    _, env = invoke.TemplateEnvironment(TEMPLATE, "us-east-1", {}).function("S3BackfillFunction")
+    assert env["BUCKET_NAMES"] == "atrest-example-bucket"
+    assert env["BACKFILL_REPORT_BUCKET"] == "atrest-local-backfillreportbucket"
+    assert env["BACKFILL_JOB_ROLE_ARN"] == "arn:aws:iam::123456789012:role/atrest-local-BackfillJobRole"
+    assert env["S3_FUNCTION_ARN"] == "arn:aws:lambda:us-east-1:123456789012:function:S3ReencryptFunction:live"

@@ -80,6 +80,25 @@ class TemplateEnvironment:
                 env[k] = self.resolve(v)
         return props, {k: _stringify(v) for k, v in env.items()}
 
+    def local_resource(self, logical_id, attribute=None):
+        """A stand-in for what a stack resource resolves to once deployed (a bucket's name, a role's ARN, a function
+        alias's ARN), named after the resource; a variable set in the caller's environment replaces it."""
+        account, region = self.pseudo["AWS::AccountId"], self.region
+        name, _, suffix = logical_id.partition(".")
+        resource = self.template.get("Resources", {}).get(name)
+        if resource is None:
+            return None
+        kind = resource.get("Type")
+        if kind == "AWS::Serverless::Function" and suffix == "Alias" and attribute is None:
+            return f"arn:aws:lambda:{region}:{account}:function:{name}:live"
+        if suffix:
+            return None
+        if kind == "AWS::S3::Bucket" and attribute is None:
+            return f"atrest-local-{name.lower()}"[:63]
+        if kind == "AWS::IAM::Role" and attribute == "Arn":
+            return f"arn:aws:iam::{account}:role/atrest-local-{name}"
+        return None
+
     def resolve(self, value):
         if isinstance(value, dict) and len(value) == 1:
             (fn, arg), = value.items()
@@ -88,7 +107,15 @@ class TemplateEnvironment:
                     return self.params[arg]
                 if arg in self.pseudo:
                     return self.pseudo[arg]
+                local = self.local_resource(arg)
+                if local is not None:
+                    return local
                 raise SystemExit(f"invoke: cannot resolve !Ref {arg} locally")
+            if fn == "Fn::GetAtt":
+                local = self.local_resource(arg[0], arg[1])
+                if local is not None:
+                    return local
+                raise SystemExit(f"invoke: cannot resolve !GetAtt {'.'.join(arg)} locally")
             if fn == "Fn::Join":
                 sep, items = arg
                 items = self.resolve(items)
