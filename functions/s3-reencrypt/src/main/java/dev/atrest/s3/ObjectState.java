@@ -17,6 +17,7 @@ import java.util.Set;
  * @param checksumType FULL_OBJECT or COMPOSITE (checksum of the parts' checksums); null when S3 does not say
  * @param tagCount number of tags (x-amz-tagging-count)
  * @param website website redirect location, or null
+ * @param lock Object Lock settings (none when S3 shows none)
  */
 public record ObjectState(
         String bucket,
@@ -36,12 +37,24 @@ public record ObjectState(
         int tagCount,
         ContentHeaders headers,
         Map<String, String> metadata,
-        String website) {
+        String website,
+        ObjectLock lock) {
 
     public ObjectState {
         storageClass = storageClass == null || storageClass.isBlank() ? "STANDARD" : storageClass;
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         headers = headers == null ? ContentHeaders.NONE : headers;
+        lock = lock == null ? ObjectLock.NONE : lock;
+    }
+
+    /** A version without Object Lock settings. */
+    public ObjectState(String bucket, String key, String versionId, Encryption encryption, String kmsKeyId,
+                       Boolean bucketKeyEnabled, String storageClass, String archiveStatus, long size, String etag,
+                       Instant lastModified, String checksumAlgorithm, String checksumValue, String checksumType,
+                       int tagCount, ContentHeaders headers, Map<String, String> metadata, String website) {
+        this(bucket, key, versionId, encryption, kmsKeyId, bucketKeyEnabled, storageClass, archiveStatus, size, etag,
+                lastModified, checksumAlgorithm, checksumValue, checksumType, tagCount, headers, metadata, website,
+                ObjectLock.NONE);
     }
 
     /** The system metadata a copy must keep. */
