@@ -50,6 +50,19 @@ final class InPlaceCopy {
 
     ItemResult run(ObjectTask t, ObjectState before, Decision decision, Map<String, Object> details,
                    AtomicLong bytesCopied) {
+        ItemResult r = copy(t, before, decision, details, bytesCopied);
+        Object abandoned = r.details().get("abandonedUploadId");
+        if (abandoned == null) {
+            return r;
+        }
+        // Said in the reason too: a Batch Operations report carries the reason, not the details.
+        return new ItemResult(r.resource(), r.action(), r.outcome(), r.reason() + "; multipart upload " + abandoned
+                + " could not be aborted (the next multipart copy of this object aborts it; the bucket lifecycle rule "
+                + "AbortIncompleteMultipartUpload is the backstop)", r.details());
+    }
+
+    private ItemResult copy(ObjectTask t, ObjectState before, Decision decision, Map<String, Object> details,
+                            AtomicLong bytesCopied) {
         String action = decision.action().name();
         if (t.versionId() != null) {
             HeadResult current = s3.head(t.bucket(), t.key(), null);
@@ -356,6 +369,18 @@ final class InPlaceCopy {
         ObjectAcl afterAcl = plan.grants() != null ? s3.acl(t.bucket(), t.key(), written.versionId()) : null;
         List<String> differences = WriteVerification.copyDifferences(expected, plan, after, afterTags, afterAcl,
                 config.targetKeyArn(), config.bucketKeyEnabled());
+        if (!differences.isEmpty() && written.versionId() == null && plan.method() == Action.COPY
+                && WriteVerification.copyDifferences(WriteVerification.withCopiedProperties(expected, after.state()),
+                plan, after, afterTags, afterAcl, config.targetKeyArn(), config.bucketKeyEnabled()).isEmpty()) {
+            // CopyObject copies metadata, content headers, tags and checksum from the object as it is at the write:
+            // different ones there came from a write that landed after our last read, not from our copy.
+            details.put("differences", differences);
+            return ReencryptService.result(t, action, Outcome.SKIPPED, "changed since event: a write landed between "
+                    + "our last read and our copy, whose metadata reached the copy (" + String.join("; ", differences)
+                    + "); in a bucket without versions S3 shows no more of it: if it also changed the storage class, "
+                    + "website redirect or ACL, those were set back to the values read before (see README, residual "
+                    + "window)", details);
+        }
         if (!differences.isEmpty()) {
             details.put("differences", differences);
             return ReencryptService.result(t, action, Outcome.CRITICAL, "verification after the write found "

@@ -95,6 +95,18 @@ public final class WriteVerification {
         return out;
     }
 
+    /**
+     * {@code expected} with the properties CopyObject copies from the object as it is at the write (user metadata,
+     * content headers, tag count, checksum) taken from {@code after}.
+     */
+    static ObjectState withCopiedProperties(ObjectState expected, ObjectState after) {
+        return new ObjectState(expected.bucket(), expected.key(), expected.versionId(), expected.encryption(),
+                expected.kmsKeyId(), expected.bucketKeyEnabled(), expected.storageClass(), expected.archiveStatus(),
+                expected.size(), expected.etag(), expected.lastModified(), after.checksumAlgorithm(),
+                after.checksumValue(), after.checksumType(), after.tagCount(), after.headers(), after.metadata(),
+                expected.website(), expected.lock());
+    }
+
     private static boolean common(ObjectState before, HeadResult afterHead, String targetKeyArn, boolean bucketKey,
                                   List<String> out) {
         if (afterHead.presence() != HeadResult.Presence.PRESENT) {
