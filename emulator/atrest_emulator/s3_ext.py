@@ -38,7 +38,9 @@ s3_acl (Object Ownership, ACLs), s3_lock (Object Lock), s3_checksum (additional 
   copy-source customer key answers 400 InvalidRequest.
 - CreateMultipartUpload's x-amz-server-side-encryption-bucket-key-enabled, x-amz-website-redirect-location and
   Object Lock headers are dropped by moto when the upload completes; here they reach the completed object, and a
-  bucket's default retention applies to it as to any new version.
+  bucket's default retention applies to it as to any new version. An upload created without ACL headers completes
+  into an object with the default private ACL, as every other write (moto left it without any, and GetObjectAcl
+  answered 500).
 - A metadata-only CopyObject in place (MetadataDirective=REPLACE) of an object that is not SSE-KMS keeps its ETag,
   as in S3 (moto's ETag is the MD5 of the content): an ETag condition cannot see such a change, LastModified can.
 
@@ -203,6 +205,8 @@ def _patch_moto():
         settings = getattr(multipart, "_atrest_settings", {}) if multipart is not None else {}
         key = original_complete(self, bucket_name, multipart_id, body)
         if key is not None:
+            if key.acl is None:
+                key.set_acl(bkt.acl)  # what moto gives PutObject and CopyObject without ACL headers
             if settings.get("bucket_key_enabled") and key.encryption == "aws:kms":
                 key.bucket_key_enabled = settings["bucket_key_enabled"]
             if settings.get("website_redirect_location"):

@@ -45,7 +45,13 @@ public final class CopyPlanner {
             return "Object Lock mode '" + s.lock().mode() + "' is unknown to this function: left as it is, needs a "
                     + "person";
         }
-        if (method(s, decided) == Action.MULTIPART_COPY && !multipartKeepsChecksum(s)) {
+        Action method = method(s, decided);
+        if (!s.undecodableHeaders().isEmpty() && (method == Action.MULTIPART_COPY
+                || s.undecodableHeaders().contains("x-amz-website-redirect-location"))) {
+            return "the bytes of " + s.undecodableHeaders() + " are not UTF-8 and the copy would have to write them "
+                    + "again (the SDK writes headers as UTF-8); left as it is, needs a person";
+        }
+        if (method == Action.MULTIPART_COPY && !multipartKeepsChecksum(s)) {
             return "its " + s.checksumAlgorithm() + (s.checksumType() == null ? "" : " " + s.checksumType())
                     + " checksum cannot be kept: the object is over CopyObject's 5 GiB limit and a multipart copy "
                     + "only keeps a full-object CRC32, CRC32C or CRC64NVME checksum (S3 would give it a new composite "

@@ -126,7 +126,8 @@ final class InPlaceCopy {
             return CopyPlan.refused(CopyPlanner.method(s, decided), refusal);
         }
         ObjectAcl acl = s3.acl(s.bucket(), s.key(), s.versionId());
-        String owner = acl.ownerOnly() ? null : bucketOwners.computeIfAbsent(s.bucket(), s3::bucketOwner);
+        String owner = acl.ownerOnly() || acl.notExpressible() != null ? null
+                : bucketOwners.computeIfAbsent(s.bucket(), s3::bucketOwner);
         Map<String, String> tags = CopyPlanner.method(s, decided) == Action.MULTIPART_COPY && s.tagCount() > 0
                 ? s3.tags(s.bucket(), s.key(), s.versionId()) : null;
         return CopyPlanner.plan(s, decided, acl, owner, tags, now);

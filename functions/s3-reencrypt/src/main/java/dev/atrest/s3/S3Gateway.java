@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -129,14 +131,32 @@ public class S3Gateway {
         }
         ObjectLock lock = new ObjectLock(r.objectLockModeAsString(), r.objectLockRetainUntilDate(),
                 "ON".equals(r.objectLockLegalHoldStatusAsString()), "ON".equals(r.objectLockEventHoldAsString()));
+        Set<String> undecodable = new TreeSet<>();
+        Map<String, String> metadata = new LinkedHashMap<>();
+        r.metadata().forEach((k, v) -> metadata.put(text("x-amz-meta-" + k, k, undecodable),
+                text("x-amz-meta-" + k, v, undecodable)));
         return new ObjectState(bucket, key, versionOrNull(r.versionId()),
                 Encryption.fromHeaders(r.serverSideEncryptionAsString(), r.sseCustomerAlgorithm()),
                 r.ssekmsKeyId(), r.bucketKeyEnabled(), r.storageClassAsString(), r.archiveStatusAsString(),
                 r.contentLength() == null ? 0L : r.contentLength(), r.eTag(), r.lastModified(), algorithm, value,
                 r.checksumTypeAsString(), r.tagCount() == null ? 0 : r.tagCount(),
-                new ObjectState.ContentHeaders(r.contentType(), r.contentEncoding(), r.contentLanguage(),
-                        r.contentDisposition(), r.cacheControl(), r.expires()),
-                r.metadata(), r.websiteRedirectLocation(), lock);
+                new ObjectState.ContentHeaders(text("Content-Type", r.contentType(), undecodable),
+                        text("Content-Encoding", r.contentEncoding(), undecodable),
+                        text("Content-Language", r.contentLanguage(), undecodable),
+                        text("Content-Disposition", r.contentDisposition(), undecodable),
+                        text("Cache-Control", r.cacheControl(), undecodable), r.expires()),
+                metadata, text("x-amz-website-redirect-location", r.websiteRedirectLocation(), undecodable), lock,
+                undecodable);
+    }
+
+    /** The header's value as S3 holds it (see {@link HeaderText}); the raw reading, named, when that cannot be. */
+    private static String text(String header, String value, Set<String> undecodable) {
+        try {
+            return HeaderText.decode(value);
+        } catch (HeaderText.NotUtf8 e) {
+            undecodable.add(header);
+            return value;
+        }
     }
 
     /** UpdateObjectEncryption of exactly the version HeadObject saw. One request, no data moved. */
