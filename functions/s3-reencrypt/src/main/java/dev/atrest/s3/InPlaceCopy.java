@@ -103,6 +103,12 @@ final class InPlaceCopy {
                                 + "write (" + describe(order.other()) + ") is on top of ours; it is kept and its own "
                                 + "event re-checks it", details);
                     case INTERLEAVED:
+                        if (sameWrite(before, plan, order.other())) {
+                            details.put("earlierAttempt", "version " + order.other().versionId() + " below ours is "
+                                    + "the same write (our own earlier attempt whose answer was lost, or a duplicate "
+                                    + "event's): nothing to restore");
+                            break;
+                        }
                         return restore(t, action, written, order.other(), details, bytesCopied);
                     default:
                         break;
@@ -117,6 +123,23 @@ final class InPlaceCopy {
         } catch (AwsFailure f) {
             return ReencryptService.failed(t, f, details);
         }
+    }
+
+    /**
+     * True when {@code entry} holds what our write of {@code read} holds: encrypted under the target key with every
+     * property HeadObject shows as {@code read} had it. Such a version is an earlier attempt of the same write (the
+     * SDK's retry after a lost answer copies again where ETags do not tell the copy from its source), not a newer
+     * write to restore.
+     */
+    private boolean sameWrite(ObjectState read, CopyPlan plan, VersionOrder.Entry entry) {
+        if (entry == null || entry.deleteMarker()) {
+            return false;
+        }
+        HeadResult head = s3.head(read.bucket(), read.key(), entry.versionId());
+        CopyPlan headVisible = new CopyPlan(plan.method(), null, plan.lock(), null, plan.checksumKept(), null, null,
+                null);
+        return head.state() != null && WriteVerification.copyDifferences(read, headVisible, head, null, null,
+                config.targetKeyArn(), config.bucketKeyEnabled()).isEmpty();
     }
 
     /** The plan for {@code s}: the ACL, the bucket owner and the tags only where the plan needs them. */
