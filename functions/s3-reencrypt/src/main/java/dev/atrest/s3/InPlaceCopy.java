@@ -298,15 +298,21 @@ final class InPlaceCopy {
                     config.targetKeyArn(), config.bucketKeyEnabled()).isEmpty()) {
                 details.put("lostAnswer", operation + " went through but its answer was lost; the retry was refused ("
                         + f.code() + ") and the object on top is recognised as our write");
-                return new S3Gateway.Written(top, current.state().etag(), current.state().lastModified());
+                return new S3Gateway.Written(top, current.state().etag(), current.state().lastModified(), "aws:kms",
+                        current.state().kmsKeyId());
             }
         }
         throw new ChangedSinceRead("the object was overwritten after it was read (" + f.getMessage() + ")");
     }
 
+    /** Restores in a row at most: each one answers a write that landed within milliseconds of the previous one. */
+    static final int MAX_RESTORES = 3;
+
     /**
      * {@code interleaved} was written between our read and our write and kept the ETag, so our copy brought older
-     * properties back over it: copy it on top again, encrypted, with everything it carries.
+     * properties back over it: copy it on top again, encrypted, with everything it carries. The restore is
+     * conditioned on the version it writes over (If-Match); should yet another write land right below it all the
+     * same, that one is the newest and is restored in turn, a bounded number of times.
      */
     private ItemResult restore(ObjectTask t, String action, S3Gateway.Written ours, VersionOrder.Entry interleaved,
                                Map<String, Object> details, AtomicLong bytesCopied) {
@@ -314,45 +320,65 @@ final class InPlaceCopy {
         String what = "changed since event: " + describe(interleaved) + " was written between our read and our write "
                 + "with the same ETag (a metadata, content type, tag or storage class change), and our copy "
                 + "(version " + ours.versionId() + ") brought the older properties back over it";
-        if (interleaved.deleteMarker()) {
-            return needsPerson(t, action, what + "; a delete cannot be restored by a copy", details);
+        S3Gateway.Written top = ours;
+        VersionOrder.Entry newest = interleaved;
+        List<String> restored = new ArrayList<>();
+        for (int round = 1; round <= MAX_RESTORES; round++) {
+            if (newest.deleteMarker()) {
+                return needsPerson(t, action, what + "; a delete (" + describe(newest) + ") cannot be restored by a "
+                        + "copy", details);
+            }
+            try {
+                HeadResult head = s3.head(t.bucket(), t.key(), newest.versionId());
+                if (head.state() == null) {
+                    return needsPerson(t, action, what + "; " + describe(newest) + " can no longer be read ("
+                            + head.presence() + ")", details);
+                }
+                ObjectState x = head.state();
+                if (x.encryption() == Encryption.SSE_C || x.encryption() == Encryption.DSSE_KMS
+                        || x.encryption() == Encryption.UNKNOWN || x.archived()) {
+                    return needsPerson(t, action, what + "; " + describe(newest) + " is " + x.describeEncryption()
+                            + " in " + x.storageClass() + " and cannot be copied", details);
+                }
+                Action method = x.size() > config.multipartThresholdBytes() ? Action.MULTIPART_COPY : Action.COPY;
+                CopyPlan plan = plan(x, method, Instant.now());
+                if (plan.refused()) {
+                    return needsPerson(t, action, what + "; it cannot be restored by a copy: " + plan.refusal(),
+                            details);
+                }
+                S3Gateway.Written restoredVersion = write(x, plan, true, top.etag(), top.versionId(), details);
+                bytesCopied.addAndGet(x.size());
+                restored.add(restoredVersion.versionId());
+                details.put("restoredVersionId", restoredVersion.versionId());
+                String done = what + "; " + (round == 1 ? "it was" : "the newest of " + round + " writes was")
+                        + " restored on top as version " + restoredVersion.versionId() + ", encrypted";
+                VersionOrder.Check order = VersionOrder.check(s3.newestVersions(t.bucket(), t.key()),
+                        restoredVersion.versionId(), top.versionId());
+                switch (order.verdict()) {
+                    case NEWER_ON_TOP:
+                        return ReencryptService.result(t, action, Outcome.SKIPPED, done + "; a newer write ("
+                                + describe(order.other()) + ") is now on top, kept for its own event", details);
+                    case INTERLEAVED:
+                        // Another write landed between the version we restored over and the restore: it is newer.
+                        top = restoredVersion;
+                        newest = order.other();
+                        continue;
+                    default:
+                        details.put("method", plan.method() == Action.MULTIPART_COPY ? "UploadPartCopy"
+                                : "CopyObject");
+                        return verify(t, action, x, plan, restoredVersion, done, "the restored version matches it",
+                                details);
+                }
+            } catch (ChangedSinceRead c) {
+                // The restore's conditions failed: a newer write is on top, and it is the one that stands.
+                return ReencryptService.result(t, action, Outcome.SKIPPED, what + "; before it could be restored, "
+                        + c.getMessage() + ": the newest write is on top and its own event re-checks it", details);
+            } catch (AwsFailure e) {
+                return needsPerson(t, action, what + "; restoring it failed: " + e.getMessage(), details);
+            }
         }
-        try {
-            HeadResult head = s3.head(t.bucket(), t.key(), interleaved.versionId());
-            if (head.state() == null) {
-                return needsPerson(t, action, what + "; that version can no longer be read (" + head.presence()
-                        + ")", details);
-            }
-            ObjectState x = head.state();
-            if (x.encryption() == Encryption.SSE_C || x.encryption() == Encryption.DSSE_KMS
-                    || x.encryption() == Encryption.UNKNOWN || x.archived()) {
-                return needsPerson(t, action, what + "; it is " + x.describeEncryption() + " in " + x.storageClass()
-                        + " and cannot be copied", details);
-            }
-            Action method = x.size() > config.multipartThresholdBytes() ? Action.MULTIPART_COPY : Action.COPY;
-            CopyPlan plan = plan(x, method, Instant.now());
-            if (plan.refused()) {
-                return needsPerson(t, action, what + "; it cannot be restored by a copy: " + plan.refusal(), details);
-            }
-            S3Gateway.Written restored = write(x, plan, true, ours.etag(), ours.versionId(), details);
-            bytesCopied.addAndGet(x.size());
-            details.put("restoredVersionId", restored.versionId());
-            String done = what + "; it was restored on top as version " + restored.versionId() + ", encrypted";
-            VersionOrder.Check order = VersionOrder.check(s3.newestVersions(t.bucket(), t.key()),
-                    restored.versionId(), ours.versionId());
-            if (order.verdict() == VersionOrder.Verdict.NEWER_ON_TOP) {
-                return ReencryptService.result(t, action, Outcome.SKIPPED, done + "; a newer write ("
-                        + describe(order.other()) + ") is now on top, kept for its own event", details);
-            }
-            if (order.verdict() == VersionOrder.Verdict.INTERLEAVED) {
-                return needsPerson(t, action, done + ", but another write (" + describe(order.other()) + ") landed "
-                        + "between our copy and the restore", details);
-            }
-            details.put("method", plan.method() == Action.MULTIPART_COPY ? "UploadPartCopy" : "CopyObject");
-            return verify(t, action, x, plan, restored, done, "the restored version matches it", details);
-        } catch (ChangedSinceRead | AwsFailure e) {
-            return needsPerson(t, action, what + "; restoring it failed: " + e.getMessage(), details);
-        }
+        return needsPerson(t, action, what + "; " + MAX_RESTORES + " restores in a row (" + restored + ") each met "
+                + "another write right below", details);
     }
 
     private static ItemResult needsPerson(ObjectTask t, String action, String why, Map<String, Object> details) {
@@ -378,9 +404,14 @@ final class InPlaceCopy {
                     + (written.versionId() == null ? "replaced" : "deleted") + " before the verification ("
                     + after.presence() + ")", details);
         }
-        if (written.versionId() == null && (written.etag() != null && !written.etag().equals(after.state().etag())
-                || written.lastModified() != null && after.state().lastModified() != null
-                && after.state().lastModified().isAfter(written.lastModified()))) {
+        ObjectState now = after.state();
+        boolean notOurs = written.etag() != null && !written.etag().equals(now.etag())
+                || written.lastModified() != null && now.lastModified() != null
+                && now.lastModified().isAfter(written.lastModified())
+                // S3 answered that ours is SSE-KMS under the target key and never changes that by itself.
+                || written.encryptedWith(config.targetKeyArn()) && !(now.encryption() == Encryption.SSE_KMS
+                && config.targetKeyArn().equals(now.kmsKeyId()));
+        if (written.versionId() == null && notOurs) {
             return ReencryptService.result(t, action, Outcome.SKIPPED, "changed since event: a newer write replaced "
                     + "our copy before the verification (ETag " + written.etag() + " -> " + after.state().etag()
                     + "); the newer write is kept and its own event re-checks it", details);

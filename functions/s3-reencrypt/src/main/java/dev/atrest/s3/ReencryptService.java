@@ -236,14 +236,23 @@ public final class ReencryptService {
     }
 
     /**
-     * In an unversioned bucket the update names no version: an ETag other than the one read (or no object at all)
-     * at the verification is a newer write, whatever LastModified says (it has one-second resolution).
+     * In an unversioned bucket the update names no version, so the verification reads whatever is current. The
+     * update changes the encryption and nothing else: no object, or any other property changed (ETag,
+     * LastModified, size, metadata, content headers, storage class, tags, website redirect, checksum), is a newer
+     * write, not a difference of ours; LastModified alone would not do (one-second resolution).
      */
     static boolean overwrittenMeanwhile(ObjectState before, HeadResult after) {
         if (before.versionId() != null) {
             return false;
         }
-        return after.state() == null || !java.util.Objects.equals(before.etag(), after.state().etag());
+        return after.state() == null || !WriteVerification.changesSince(before, HeadResult.present(
+                new ObjectState(after.state().bucket(), after.state().key(), after.state().versionId(),
+                        before.encryption(), before.kmsKeyId(), before.bucketKeyEnabled(), after.state().storageClass(),
+                        after.state().archiveStatus(), after.state().size(), after.state().etag(),
+                        after.state().lastModified(), after.state().checksumAlgorithm(), after.state().checksumValue(),
+                        after.state().checksumType(), after.state().tagCount(), after.state().headers(),
+                        after.state().metadata(), after.state().website(), after.state().lock())), null, null)
+                .isEmpty();
     }
 
     static ItemResult failed(ObjectTask t, AwsFailure f, Map<String, Object> details) {

@@ -44,8 +44,17 @@ public class S3Gateway {
         this.s3 = s3;
     }
 
-    /** What a write created: its version id (null without versioning), ETag and, when S3 says, LastModified. */
-    public record Written(String versionId, String etag, Instant lastModified) {}
+    /**
+     * What a write created: its version id (null without versioning), ETag and, when S3 says, LastModified and the
+     * encryption S3 answered it was stored with.
+     */
+    public record Written(String versionId, String etag, Instant lastModified, String sse, String kmsKeyId) {
+
+        /** True when S3 answered that the write is SSE-KMS under {@code keyArn}. */
+        boolean encryptedWith(String keyArn) {
+            return "aws:kms".equals(sse) && keyArn.equals(kmsKeyId);
+        }
+    }
 
     /** The parts of a multipart copy, as CompleteMultipartUpload needs them. */
     public record CopiedParts(List<CompletedPart> parts) {}
@@ -258,7 +267,8 @@ public class S3Gateway {
             CopyObjectResponse r = s3.copyObject(b.build());
             return new Written(versionOrNull(r.versionId()),
                     r.copyObjectResult() == null ? null : r.copyObjectResult().eTag(),
-                    r.copyObjectResult() == null ? null : r.copyObjectResult().lastModified());
+                    r.copyObjectResult() == null ? null : r.copyObjectResult().lastModified(),
+                    r.serverSideEncryptionAsString(), r.ssekmsKeyId());
         } catch (SdkException e) {
             throw failure("CopyObject", e);
         }
@@ -363,7 +373,8 @@ public class S3Gateway {
                 }
             }
             var completed = s3.completeMultipartUpload(complete.build());
-            return new Written(versionOrNull(completed.versionId()), completed.eTag(), null);
+            return new Written(versionOrNull(completed.versionId()), completed.eTag(), null,
+                    completed.serverSideEncryptionAsString(), completed.ssekmsKeyId());
         } catch (SdkException e) {
             throw failure("CompleteMultipartUpload", e);
         }

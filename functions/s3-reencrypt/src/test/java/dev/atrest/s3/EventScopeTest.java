@@ -71,8 +71,15 @@ class EventScopeTest {
                         HeadResult.absent(HeadResult.Presence.MISSING), true),
                 org.junit.jupiter.params.provider.Arguments.of("overwritten with SSE-C", null,
                         HeadResult.absent(HeadResult.Presence.CUSTOMER_KEY_REQUIRED), true),
-                org.junit.jupiter.params.provider.Arguments.of("same ETag", null,
-                        HeadResult.present(state(null, "\"a\"", T0.plusSeconds(1))), false),
+                // UpdateObjectEncryption keeps LastModified: a later one is another write, whatever the ETag.
+                org.junit.jupiter.params.provider.Arguments.of("same ETag, a later second", null,
+                        HeadResult.present(state(null, "\"a\"", T0.plusSeconds(1))), true),
+                org.junit.jupiter.params.provider.Arguments.of("same ETag, same second, other metadata", null,
+                        HeadResult.present(new ObjectState("b", "k", null, Encryption.SSE_KMS, "arn", true, null, null,
+                                3, "\"a\"", T0, null, null, null, 0, null, Map.of("m", "2"), null)), true),
+                org.junit.jupiter.params.provider.Arguments.of("only the encryption differs", null,
+                        HeadResult.present(new ObjectState("b", "k", null, Encryption.SSE_S3, null, null, null, null,
+                                3, "\"a\"", T0, null, null, null, 0, null, Map.of(), null)), false),
                 org.junit.jupiter.params.provider.Arguments.of("a named version cannot be overwritten", "v1",
                         HeadResult.present(state("v1", "\"b\"", T0.plusSeconds(1))), false));
     }
