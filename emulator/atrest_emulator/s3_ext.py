@@ -33,6 +33,10 @@ s3_acl (Object Ownership, ACLs), s3_lock (Object Lock), s3_checksum (additional 
   path first and wrote key sub/x into bucket rt-c). In the key, %2F is a slash like any encoded character
   (/bucket/a%2Fb is the key a/b).
 - If-Match on CompleteMultipartUpload: 412 when the current object's ETag differs, 404 NoSuchKey when there is none.
+- If-Match and If-None-Match on CopyObject name the destination (conditional writes, checked with the copy-source
+  conditions and the write under one lock): If-Match, 412 when the destination's current ETag differs and 404
+  NoSuchKey when there is none; If-None-Match "*", 412 when the destination exists. moto ignores both. (SSE-KMS
+  ETags here are still content MD5s, unlike S3's: an If-Match cannot tell two copies of the same bytes apart.)
 - SSE-C: moto ignores the customer-key headers. Here PutObject records them on the version; HeadObject/GetObject
   without the customer key answer 400 (HEAD has no body), and CopyObject of such a source without the
   copy-source customer key answers 400 InvalidRequest.
@@ -432,12 +436,29 @@ def _check_copy_source(request):
     return obj
 
 
+def _destination_conditions(bkt, key, request):
+    wanted = request.headers.get("If-Match")
+    if wanted is not None:
+        current = c.version(bkt, key, None)
+        if not _etag_listed(wanted, c.strip_etag(current.etag)):
+            raise S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold",
+                          Condition="If-Match")
+    if (request.headers.get("If-None-Match") or "").strip() == "*":
+        try:
+            c.version(bkt, key, None)
+        except S3Error:
+            return
+        raise S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold",
+                      Condition="If-None-Match")
+
+
 def copy_object(call, request, body, region):
     try:
         _check_copy_source(request)
         bkt = _bucket_or_none(call.bucket)
         if bkt is None:
             return None
+        _destination_conditions(bkt, call.key, request)
         s3_acl.check_write(bkt, request)
         s3_lock.requested(request, bkt)
         _pending.copy_algorithm = s3_checksum.copy_algorithm(request)
