@@ -48,8 +48,9 @@ public final class CopyPlanner {
         Action method = method(s, decided);
         if (!s.undecodableHeaders().isEmpty() && (method == Action.MULTIPART_COPY
                 || s.undecodableHeaders().contains("x-amz-website-redirect-location"))) {
-            return "the bytes of " + s.undecodableHeaders() + " are not UTF-8 and the copy would have to write them "
-                    + "again (the SDK writes headers as UTF-8); left as it is, needs a person";
+            return "the value of " + s.undecodableHeaders() + " cannot be written again as S3 holds it (bytes that are "
+                    + "not UTF-8, or an Expires that is not a date), and this copy would have to; left as it is, needs "
+                    + "a person";
         }
         if (method == Action.MULTIPART_COPY && !multipartKeepsChecksum(s)) {
             return "its " + s.checksumAlgorithm() + (s.checksumType() == null ? "" : " " + s.checksumType())

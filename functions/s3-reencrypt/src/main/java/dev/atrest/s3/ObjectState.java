@@ -18,8 +18,8 @@ import java.util.Set;
  * @param tagCount number of tags (x-amz-tagging-count)
  * @param website website redirect location, or null
  * @param lock Object Lock settings (none when S3 shows none)
- * @param undecodableHeaders the headers (metadata, content headers, website redirect) whose bytes are not UTF-8: the
- *     SDK cannot write them again as they are
+ * @param undecodableHeaders the headers (metadata, content headers, website redirect) whose bytes are not UTF-8, and
+ *     an Expires that is not a date: the SDK cannot write them again as they are
  */
 public record ObjectState(
         String bucket,

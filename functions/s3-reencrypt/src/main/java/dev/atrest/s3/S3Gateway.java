@@ -141,6 +141,10 @@ public class S3Gateway {
         ObjectLock lock = new ObjectLock(r.objectLockModeAsString(), r.objectLockRetainUntilDate(),
                 "ON".equals(r.objectLockLegalHoldStatusAsString()), "ON".equals(r.objectLockEventHoldAsString()));
         Set<String> undecodable = new TreeSet<>();
+        if (r.expiresString() != null && r.expires() == null) {
+            // S3 keeps an Expires value that is not a date; the SDK can only write dates back.
+            undecodable.add("Expires");
+        }
         Map<String, String> metadata = new LinkedHashMap<>();
         r.metadata().forEach((k, v) -> metadata.put(text("x-amz-meta-" + k, k, undecodable),
                 text("x-amz-meta-" + k, v, undecodable)));

@@ -58,9 +58,17 @@ class CopyPlannerTest {
             return this;
         }
 
+        java.util.Set<String> undecodable = java.util.Set.of();
+
+        Builder undecodable(String header) {
+            undecodable = java.util.Set.of(header);
+            return this;
+        }
+
         ObjectState build() {
             return new ObjectState("b", "k", "v1", Encryption.SSE_S3, null, null, "STANDARD_IA", null, size, "\"e\"",
-                    NOW.minusSeconds(60), algorithm, value, type, tags, null, Map.of("m", "1"), "/r", lock);
+                    NOW.minusSeconds(60), algorithm, value, type, tags, null, Map.of("m", "1"), "/r", lock,
+                    undecodable);
         }
     }
 
@@ -135,6 +143,14 @@ class CopyPlannerTest {
                         Action.MULTIPART_COPY, "cannot be kept", null),
                 c("no checksum: nothing to keep", object(b -> b.size(6 * GIB)), Action.MULTIPART_COPY, PRIVATE, null,
                         Action.MULTIPART_COPY, null, "checksum=none upload=null"),
+                // Header values the SDK cannot write back as S3 holds them
+                c("Expires not a date: CopyObject copies it", object(b -> b.undecodable("Expires")), Action.COPY,
+                        PRIVATE, null, Action.COPY, null, "grants=none"),
+                c("Expires not a date: a multipart copy would write it", object(b -> b.undecodable("Expires")),
+                        Action.MULTIPART_COPY, PRIVATE, null, Action.MULTIPART_COPY, "cannot be written again", null),
+                c("website redirect not UTF-8: every copy writes it", object(b -> b.undecodable(
+                        "x-amz-website-redirect-location")), Action.COPY, PRIVATE, null, Action.COPY,
+                        "cannot be written again", null),
                 // Tags
                 c("CopyObject: S3 copies the tags", object(b -> b.tags(2)), Action.COPY, PRIVATE, null, Action.COPY,
                         null, "tags=copied"),

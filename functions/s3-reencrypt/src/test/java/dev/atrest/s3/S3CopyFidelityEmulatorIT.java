@@ -203,10 +203,13 @@ class S3CopyFidelityEmulatorIT extends S3EmulatorTest {
         f.put("write-grant", "x", null);
         // A WRITE grant: S3 takes it in a PutObjectAcl document, but no write can set it again.
         String owner = owner(S3Fixture.BUCKET);
+        List<software.amazon.awssdk.services.s3.model.Grant> grants = List.of(
+                software.amazon.awssdk.services.s3.model.Grant.builder().grantee(x -> x.id(owner).type("CanonicalUser"))
+                        .permission("FULL_CONTROL").build(),
+                software.amazon.awssdk.services.s3.model.Grant.builder().grantee(x -> x.id(READER).type("CanonicalUser"))
+                        .permission("WRITE").build());
         f.s3.putObjectAcl(b -> b.bucket(S3Fixture.BUCKET).key("write-grant").accessControlPolicy(p -> p
-                .owner(o -> o.id(owner))
-                .grants(g -> g.grantee(x -> x.id(owner).type("CanonicalUser")).permission("FULL_CONTROL"),
-                        g -> g.grantee(x -> x.id(READER).type("CanonicalUser")).permission("WRITE"))));
+                .owner(o -> o.id(owner)).grants(grants)));
         ObjectSnapshot before = ObjectSnapshot.current(f.s3, S3Fixture.BUCKET, "write-grant");
         f.emulator.clearRequests();
         String batch = "{\"invocationSchemaVersion\":\"2.0\",\"invocationId\":\"i\",\"tasks\":[{\"taskId\":\"t\","
