@@ -72,16 +72,15 @@ final class InPlaceCopy {
                         + "longer current: a copy would bring its old content back over a newer write", details);
             }
         }
-        Instant now = Instant.now();
-        CopyPlan plan = plan(before, decision.action(), now);
-        describe(plan, details);
-        if (plan.refused()) {
-            return ReencryptService.result(t, action, Outcome.REPORTED, "not copied: " + plan.refusal(), details);
-        }
-        if (plan.method() != decision.action()) {
-            action = plan.method().name();
-        }
         try {
+            CopyPlan plan = plan(before, decision.action(), Instant.now());
+            describe(plan, details);
+            if (plan.refused()) {
+                return ReencryptService.result(t, action, Outcome.REPORTED, "not copied: " + plan.refusal(), details);
+            }
+            if (plan.method() != decision.action()) {
+                action = plan.method().name();
+            }
             if (before.versionId() == null && plan.method() == Action.COPY) {
                 List<String> changes = WriteVerification.changesSince(before, s3.head(t.bucket(), t.key(), null),
                         null, null);
