@@ -55,6 +55,10 @@ S3_ACTIONS = {
     "ListBuckets": {"s3:ListAllMyBuckets"},
     "GetObjectAttributes": {"s3:GetObject", "s3:GetObjectAttributes"},
     "UpdateObjectEncryption": {"s3:UpdateObjectEncryption"},
+    "GetObjectAcl": {"s3:GetObjectAcl"},
+    "GetBucketAcl": {"s3:GetBucketAcl"},
+    "ListObjectVersions": {"s3:ListBucketVersions"},
+    "ListMultipartUploads": {"s3:ListBucketMultipartUploads"},
 }
 # Granted but not called by the code, each for a documented reason.
 INDIRECT = {
@@ -67,6 +71,13 @@ INDIRECT = {
         "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo",
         # CopyObject with TaggingDirective COPY needs the tagging actions on both sides.
         "s3:GetObjectTagging", "s3:PutObjectTagging",
+        # GetObjectAcl of a named version is authorised as s3:GetObjectVersionAcl.
+        "s3:GetObjectVersionAcl",
+        # HeadObject shows Object Lock settings only to a caller with these; CopyObject and CreateMultipartUpload
+        # with x-amz-grant-* and x-amz-object-lock-* headers need the Put ones (Service Authorization Reference,
+        # "API operations defined by Amazon S3").
+        "s3:GetObjectRetention", "s3:GetObjectLegalHold",
+        "s3:PutObjectAcl", "s3:PutObjectRetention", "s3:PutObjectLegalHold",
     },
 }
 
