@@ -1,7 +1,27 @@
-"""The emulator's fixtures (atrest_emulator/fixtures.py): endpoint, client, request_log."""
+"""The emulator's fixtures (atrest_emulator/fixtures.py: endpoint, client, credentials, request_log), with IAM
+enforced: every function the end-to-end tests run gets the credentials of its own role, made in the emulator from
+the built template's policy for it (tools/invoke.py --as-function-role, tools/function_role.py), so a permission
+the template does not grant fails the test."""
 import os
 import sys
+
+import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "emulator"))
 
 from atrest_emulator.fixtures import *  # noqa: E402,F401,F403
+
+
+@pytest.fixture(scope="session")
+def iam_enforced():
+    return True
+
+
+@pytest.fixture(autouse=True)
+def as_function_roles(credentials, monkeypatch):
+    """The administrator created after the reset is the identity tools/invoke.py starts from (it creates and assumes
+    the function's role with it), and every invocation runs as that role."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", credentials["aws_access_key_id"])
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", credentials["aws_secret_access_key"])
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    monkeypatch.setenv("ATREST_AS_FUNCTION_ROLE", "1")

@@ -102,6 +102,7 @@ class EmulatorApp:
                 "status": status_holder.get("status"),
                 "extension": response is not None and denied is None,
                 "denied": denied is not None,
+                "authorization": environ.get(authorization.DECISION),
                 "ms": round((time.monotonic() - started) * 1000, 2),
             })
         return result

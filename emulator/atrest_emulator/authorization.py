@@ -61,6 +61,9 @@ DENIED = {"s3": ("AccessDenied", 403), "s3control": ("AccessDenied", 403), "kms"
           "tagging": ("AccessDeniedException", 400)}
 
 _state = threading.local()
+# WSGI environ key of what was decided for an enforced request: {"principal": ARN, "actions": [IAM actions]}, which
+# the request log records.
+DECISION = "atrest.authorization"
 
 
 # ---------------------------------------------------------------- the switch moto already has
@@ -133,7 +136,7 @@ def authorize(call, request, body, region):
         ActionAuthenticatorMixin.request_count += 1
         return None
     try:
-        _check(call, request, body, needs)
+        _check(call, request, body, account, needs)
     except Denied as e:
         code, status = DENIED[call.service]
         return faults.error_response(call.service, request, status, code, str(e))
@@ -161,7 +164,7 @@ def _account(request):
     return get_account_id_from(match.group(1)) if match else DEFAULT_ACCOUNT_ID
 
 
-def _check(call, request, body, needs):
+def _check(call, request, body, account, needs):
     """Raises Denied, or moto's own error for a bad signature or an unknown access key. Only requests with a SigV4
     Authorization header get here (app._scope names no service for the others)."""
     s3_signed = call.service in ("s3", "s3control")
@@ -171,9 +174,11 @@ def _check(call, request, body, needs):
     path = (parts.path if s3_signed else unquote(parts.path)) + (f"?{parts.query}" if parts.query else "")
     cls = _S3Request if s3_signed else _ServiceRequest
     data = {"BucketName": call.bucket} if s3_signed and call.bucket else {}
-    checked = cls(account_id=_account(request), method=request.method, path=path, data=data, body=body,
+    checked = cls(account_id=account, method=request.method, path=path, data=data, body=body,
                   headers=dict(request.headers), action=call.operation)
     checked.check_signature()
+    # moto keeps the caller's identity on its access key object (user or assumed-role session ARN).
+    request.environ[DECISION] = {"principal": checked._access_key.arn, "actions": [a for a, _ in needs]}
     for action, resource in needs:
         try:
             checked.check(action, resource)

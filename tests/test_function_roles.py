@@ -1,0 +1,310 @@
+"""Least privilege, proven: each function runs in the end-to-end tests as its own role, made in the emulator from the
+built template's policy for it (conftest.as_function_roles, tools/function_role.py), and the emulator enforces IAM
+(emulator/atrest_emulator/authorization.py). Here: the policies resolve as CloudFormation would resolve them, the
+functions really call AWS as their roles, a missing permission fails the call that needs it, and the conditions
+moto does not evaluate are checked statically.
+
+moto ignores IAM conditions: a statement's Condition block is treated as met (kms:ViaService, aws:TagKeys,
+aws:SourceArn, aws:SourceAccount, aws:ResourceTag/..., s3:RequestObjectTagKeys and every other key). It does not
+evaluate resource-based policies (queue, topic, key and bucket policies) either, and S3 never calls KMS with the
+caller's credentials there. test_conditions_moto_ignores_hold_statically checks each such condition in the template
+instead; tests/test_least_privilege.py checks the actions the emulator never authorises (S3's calls to KMS).
+"""
+import json
+import os
+import sys
+import urllib.request
+
+import pytest
+
+from template_model import ROOT, functions, resources, translated
+from test_invoke import EVENTS, invoke
+
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import function_role  # noqa: E402
+from invoke import TemplateEnvironment  # noqa: E402
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+BUCKET = "atrest-demo-bucket"
+
+
+def environment(**params):
+    return TemplateEnvironment(None, REGION, params, template=translated())
+
+
+def policies(function_id, **params):
+    return function_role.role_policies(environment(**params), function_id)[1]
+
+
+def statements(function_id, **params):
+    return [s for _, document in policies(function_id, **params) for s in document["Statement"]]
+
+
+def granted(function_id, **params):
+    found = {}
+    for s in statements(function_id, **params):
+        actions = [s["Action"]] if isinstance(s["Action"], str) else s["Action"]
+        resources_ = [s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"]
+        for action in actions:
+            found.setdefault(action, set()).update(resources_)
+    return found
+
+
+def _unresolved(node):
+    if isinstance(node, dict):
+        return any(k == "Ref" or k.startswith("Fn::") or _unresolved(v) for k, v in node.items())
+    if isinstance(node, list):
+        return any(_unresolved(v) for v in node)
+    return False
+
+
+# ---------------------------------------------------------------- the policies, resolved
+
+@pytest.mark.parametrize("function_id", sorted(functions()))
+def test_every_function_role_resolves_to_plain_policies(function_id):
+    role_id, found = function_role.role_policies(environment(), function_id)
+    assert found, function_id
+    for name, document in found:
+        assert not _unresolved(document), (name, document)
+        assert document["Version"] == "2012-10-17"
+        for s in document["Statement"]:
+            assert s["Effect"] == "Allow" and s["Action"] and s["Resource"], (name, s)
+    assert environment().physical(role_id, "Arn") == f"arn:aws:iam::{ACCOUNT}:role/atrest-local-{role_id}"
+
+
+@pytest.mark.parametrize("function_id", sorted(functions()))
+def test_sam_grants_the_on_failure_destination_and_nothing_else_unasked(function_id):
+    """What SAM adds to the role besides the template's Policies: sqs:SendMessage on an SQS on-failure destination
+    (Lambda sends with the function's role), and the logging managed policy, left out of the emulator's role."""
+    destination = functions()[function_id]["Properties"].get("EventInvokeConfig", {}) \
+        .get("DestinationConfig", {}).get("OnFailure", {})
+    env = environment()
+    role = env.template["Resources"][f"{function_id}Role"]["Properties"]
+    assert role["ManagedPolicyArns"] == ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"]
+    added = [(n, d) for n, d in policies(function_id) if not n.startswith(f"{function_id}RolePolicy")]
+    if destination.get("Type") == "SQS":
+        queue = env.resolve(destination["Destination"])
+        assert added == [(f"{function_id}EventInvokeConfigOnFailureSQSPolicy", {
+            "Version": "2012-10-17", "Statement": [{"Action": "sqs:SendMessage", "Effect": "Allow", "Resource": queue}]})]
+    else:
+        assert added == [], added
+
+
+def test_the_s3_role_covers_exactly_the_watched_buckets():
+    found = granted("S3ReencryptFunction", BucketNames="one,two")
+    assert found["s3:UpdateObjectEncryption"] == {"arn:aws:s3:::one/*", "arn:aws:s3:::two/*"}
+    assert found["kms:DescribeKey"] == {"arn:aws:kms:us-east-1:123456789012:alias/atrest",
+                                        "arn:aws:kms:us-east-1:123456789012:key/*"}
+    assert not any(action.startswith("s3:") and "s3:::*" in str(r) for action, r in found.items())
+
+
+def test_optional_permissions_follow_their_parameters():
+    topic = f"arn:aws:sns:{REGION}:{ACCOUNT}:findings"
+    assert "sns:Publish" not in granted("KmsRotationFunction")
+    assert granted("KmsRotationFunction", FindingsTopicArn=topic)["sns:Publish"] == {topic}
+    off = granted("StorageAuditFunction")
+    assert not {"securityhub:BatchImportFindings", "sns:Publish", "ec2:CreateTags", "ec2:DeleteTags",
+                "elasticfilesystem:TagResource", "ec2:EnableEbsEncryptionByDefault"} & set(off)
+    on = granted("StorageAuditFunction", SecurityHubEnabled="true", FindingsTopicArn=topic, TagResources="true",
+                 EnableEbsDefaultEncryption="true")
+    assert on["securityhub:BatchImportFindings"] == {
+        "arn:aws:securityhub:*:123456789012:hub/default",
+        "arn:aws:securityhub:*:123456789012:product/123456789012/default"}
+    assert on["ec2:CreateTags"] == {"arn:aws:ec2:*:123456789012:volume/*", "arn:aws:ec2:*::snapshot/*"}
+    assert on["sns:Publish"] == {topic}
+    assert on["ec2:ModifyEbsDefaultKmsKeyId"] == {"*"}
+
+
+def test_a_test_can_take_one_action_out_of_a_policy():
+    before = policies("KmsRotationFunction")
+    after = function_role.without_actions(before, ["kms:EnableKeyRotation", "kms:ListKeys"])
+    names = {a for _, d in after for s in d["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str)
+                                                                   else s["Action"])}
+    assert "kms:EnableKeyRotation" not in names and "kms:ListKeys" not in names
+    assert "kms:DescribeKey" in names
+    assert policies("KmsRotationFunction") == before  # the original is left as it was
+
+
+# ---------------------------------------------------------------- conditions moto does not evaluate
+
+def _all_statements(node):
+    """Every statement under node, in both branches of each Fn::If (whatever the parameters)."""
+    if isinstance(node, dict):
+        if "Effect" in node:
+            yield node
+            return
+        for value in node.values():
+            yield from _all_statements(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _all_statements(value)
+
+
+def _policy_documents(template):
+    """(where, document) of each identity policy of a function role and each resource policy of the template."""
+    for role_id, role in resources(template, "AWS::IAM::Role").items():
+        for policy in _all_statements(role["Properties"].get("Policies", [])):
+            yield role_id, policy
+    for kind in ("AWS::SQS::QueuePolicy", "AWS::SNS::TopicPolicy", "AWS::S3::BucketPolicy", "AWS::KMS::Key"):
+        for logical_id, resource in resources(template, kind).items():
+            document = resource["Properties"].get("PolicyDocument") or resource["Properties"].get("KeyPolicy")
+            for statement in _all_statements(document or {}):
+                yield logical_id, statement
+
+
+def _rule_arn(env, value):
+    arns = {env.physical(k, "Arn") for k in resources(env.template, "AWS::Events::Rule")}
+    return value in arns
+
+
+# Each condition key a statement of the template uses, with what it must say. moto treats every condition as met,
+# so these are the only checks they get; a new key fails the test until it has one here.
+CONDITION_CHECKS = {
+    # SSE-KMS keys are used only through S3 in this Region.
+    "kms:ViaService": lambda env, op, value, s: op == "StringEquals" and value == f"s3.{REGION}.amazonaws.com"
+    and all(a.startswith("kms:") for a in s["Action"]),
+    # Tag writes name atrest's own tag key and nothing else, and must name one (ForAllValues holds for none).
+    "aws:TagKeys": lambda env, op, value, s: (op, value) in (("ForAllValues:StringEquals", ["atrest:encryption-finding"]),
+                                                             ("Null", "false")),
+    # A queue takes dead letters only from this template's rules, in this account.
+    "aws:SourceArn": lambda env, op, value, s: op == "ArnEquals" and _rule_arn(env, value),
+    "aws:SourceAccount": lambda env, op, value, s: op == "StringEquals" and value == ACCOUNT,
+}
+
+
+def test_conditions_moto_ignores_hold_statically():
+    template = translated()
+    env = environment()
+    seen = set()
+    for where, statement in _policy_documents(template):
+        resolved = env.resolve(statement)
+        if "Action" in resolved and isinstance(resolved["Action"], str):
+            resolved["Action"] = [resolved["Action"]]
+        for op, block in resolved.get("Condition", {}).items():
+            for key, value in block.items():
+                assert key in CONDITION_CHECKS, f"{where}: condition key {key} has no static check; moto ignores it"
+                assert CONDITION_CHECKS[key](env, op, value, resolved), (where, op, key, value)
+                seen.add(key)
+        if "aws:TagKeys" in json.dumps(resolved.get("Condition", {})):
+            # Both halves, or a DeleteTags without tags would remove every tag of the resource.
+            assert {"ForAllValues:StringEquals", "Null"} <= set(resolved["Condition"]), (where, resolved)
+    assert seen == set(CONDITION_CHECKS), f"checks for keys the template no longer uses: {set(CONDITION_CHECKS) - seen}"
+
+
+# ---------------------------------------------------------------- the functions run as their roles
+
+def _log(endpoint):
+    with urllib.request.urlopen(endpoint + "/_atrest/requests") as r:
+        return json.load(r)
+
+
+def _item(body):
+    items = body.get("items") or body.get("results") or []
+    assert len(items) == 1, body
+    return items[0]
+
+
+@pytest.fixture
+def target_key(client):
+    return client("kms").create_key(Description="atrest target")["KeyMetadata"]["Arn"]
+
+
+@pytest.fixture
+def sse_s3_object(client):
+    s3 = client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    key = "reports/2026 Q3/résumé final.csv"  # the key events/s3-put.json names
+    s3.put_object(Bucket=BUCKET, Key=key, Body=b"a,b\n", ServerSideEncryption="AES256", Tagging="team=finance")
+    return s3, key
+
+
+def test_functions_call_aws_as_their_roles(client, endpoint, tmp_path):
+    client("kms").create_key(Description="no rotation")
+    code, body, err = invoke("KmsRotationFunction", "scheduled-event.json", endpoint, DRY_RUN="false")
+    assert code == 0, err
+    assert body["counts"] == {"CHANGED": 1}, body
+    calls = [r for r in _log(endpoint) if r["service"] == "kms" and r["operation"] != "CreateKey"]
+    assert {r["operation"] for r in calls} >= {"ListKeys", "DescribeKey", "EnableKeyRotation"}
+    assert {r["authorization"]["principal"] for r in calls} == {
+        f"arn:aws:sts::{ACCOUNT}:assumed-role/atrest-local-KmsRotationFunctionRole/KmsRotationFunction"}
+    assert not any(r["denied"] for r in calls)
+
+
+def test_a_write_the_policy_does_not_grant_is_denied(client, endpoint, target_key, sse_s3_object):
+    s3, key = sse_s3_object
+    code, body, err = invoke("S3ReencryptFunction", "s3-put.json", endpoint, DRY_RUN="false",
+                             TARGET_KMS_KEY_ARN=target_key, ATREST_ROLE_WITHOUT_ACTIONS="s3:UpdateObjectEncryption")
+    assert code == 0, err
+    item = _item(body)
+    assert item["outcome"] == "FAILED" and "AccessDenied" in item["reason"], item
+    denied = [r for r in _log(endpoint) if r["denied"]]
+    assert [(r["operation"], r["authorization"]["actions"]) for r in denied] == [
+        ("UpdateObjectEncryption", ["s3:UpdateObjectEncryption"])]
+    assert s3.head_object(Bucket=BUCKET, Key=key)["ServerSideEncryption"] == "AES256"
+
+
+def test_an_object_outside_the_watched_buckets_is_denied(client, endpoint, target_key, sse_s3_object):
+    s3, key = sse_s3_object
+    code, body, err = invoke("S3ReencryptFunction", "s3-put.json", endpoint, DRY_RUN="false",
+                             TARGET_KMS_KEY_ARN=target_key, ATREST_PARAM_BucketNames="another-bucket")
+    assert code == 0, err
+    assert _item(body)["outcome"] == "FAILED", body
+    assert {r["operation"] for r in _log(endpoint) if r["denied"]} == {"HeadObject"}
+    assert s3.head_object(Bucket=BUCKET, Key=key)["ServerSideEncryption"] == "AES256"
+
+
+def test_the_copy_path_runs_under_its_policy(client, endpoint, target_key, sse_s3_object):
+    """ReencryptMethod=copy: CopyObject needs s3:GetObject on the source and s3:PutObject (and, with the tags kept,
+    nothing more that the API Reference names) on the destination, all granted on the watched buckets."""
+    s3, key = sse_s3_object
+    code, body, err = invoke("S3ReencryptFunction", "s3-put.json", endpoint, DRY_RUN="false",
+                             TARGET_KMS_KEY_ARN=target_key, REENCRYPT_METHOD="copy")
+    assert code == 0, err
+    assert _item(body)["outcome"] == "CHANGED", body
+    head = s3.head_object(Bucket=BUCKET, Key=key)
+    assert (head["ServerSideEncryption"], head["SSEKMSKeyId"]) == ("aws:kms", target_key)
+    assert s3.get_object_tagging(Bucket=BUCKET, Key=key)["TagSet"] == [{"Key": "team", "Value": "finance"}]
+    copies = [r for r in _log(endpoint) if r["operation"] == "CopyObject"]
+    assert copies and copies[0]["authorization"]["actions"] == ["s3:GetObject", "s3:PutObject"]
+
+
+def test_rotation_fails_without_enable_key_rotation(client, endpoint):
+    key_id = client("kms").create_key(Description="no rotation")["KeyMetadata"]["KeyId"]
+    code, body, err = invoke("KmsRotationFunction", "scheduled-event.json", endpoint, DRY_RUN="false",
+                             ATREST_ROLE_WITHOUT_ACTIONS="kms:EnableKeyRotation")
+    assert code == 0, err
+    assert body["counts"] == {"FAILED": 1}, body
+    assert "AccessDeniedException" in _item(body)["reason"]
+    assert client("kms").get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"] is False
+
+
+def test_tagging_needs_tag_resources(client, endpoint):
+    """The audit told to tag (TAG_RESOURCES=true) by a stack that was not (TagResources=false) has no ec2:CreateTags:
+    its tagging fails and the volume keeps no tag. With TagResources=true the same run tags it."""
+    volume = client("ec2").create_volume(AvailabilityZone=f"{REGION}a", Size=1, Encrypted=False)["VolumeId"]
+    code, body, err = invoke("StorageAuditFunction", "scheduled-event.json", endpoint, DRY_RUN="false",
+                             TAG_RESOURCES="true", ATREST_PARAM_TagResources="false")
+    assert code == 0, err
+    tagging = [i for i in body["items"] if i["action"] == "TAG_NON_COMPLIANT"]
+    assert [i["outcome"] for i in tagging] == ["FAILED"] and "UnauthorizedOperation" in tagging[0]["reason"], body
+    assert not client("ec2").describe_volumes(VolumeIds=[volume])["Volumes"][0].get("Tags")
+
+    code, body, err = invoke("StorageAuditFunction", "scheduled-event.json", endpoint, DRY_RUN="false",
+                             TAG_RESOURCES="true")
+    assert code == 0, err
+    assert [i["outcome"] for i in body["items"] if i["action"] == "TAG_NON_COMPLIANT"] == ["CHANGED"], body
+    tags = client("ec2").describe_volumes(VolumeIds=[volume])["Volumes"][0]["Tags"]
+    assert [t["Key"] for t in tags] == ["atrest:encryption-finding"]
+
+
+def test_security_hub_import_needs_security_hub_enabled(client, endpoint):
+    client("securityhub").enable_security_hub()
+    client("ec2").create_volume(AvailabilityZone=f"{REGION}a", Size=1, Encrypted=False)
+    code, body, err = invoke("StorageAuditFunction", "scheduled-event.json", endpoint,
+                             SECURITY_HUB_ENABLED="true", ATREST_PARAM_SecurityHubEnabled="false")
+    assert "securityhub" in {r["service"] for r in _log(endpoint) if r["denied"]}, body
+    assert client("securityhub").get_findings()["Findings"] == []
+    code, body, err = invoke("StorageAuditFunction", "scheduled-event.json", endpoint, SECURITY_HUB_ENABLED="true")
+    assert code == 0, err
+    assert client("securityhub").get_findings()["Findings"]
