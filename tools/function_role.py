@@ -159,13 +159,13 @@ def without_actions(policies, actions):
 def assume(endpoint, region, function_id, role_name, policies, admin):
     """Creates (or updates) the role in the emulator with exactly `policies` as inline policies and returns the
     credentials of a session of it (AWS_* environment variables), named after the function as Lambda names it.
-    `admin` is a boto3 Session allowed to manage IAM and assume roles."""
+    `admin` is a botocore Session allowed to manage IAM and assume roles."""
     host = urlsplit(endpoint).hostname
     if host not in LOCAL_HOSTS:
         # Creating roles is for the local emulator only, never for an account AWS_ENDPOINT_URL might point to.
         raise SystemExit(f"function_role: {endpoint} is not a local emulator; refusing to create IAM roles there")
-    iam = admin.client("iam", endpoint_url=endpoint, region_name=region)
-    sts = admin.client("sts", endpoint_url=endpoint, region_name=region)
+    iam = admin.create_client("iam", endpoint_url=endpoint, region_name=region)
+    sts = admin.create_client("sts", endpoint_url=endpoint, region_name=region)
     trust = {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"AWS": sts.get_caller_identity()["Arn"]}, "Action": "sts:AssumeRole"}]}
     try:

@@ -433,14 +433,14 @@ def handler_environment(items):
 
 def role_credentials(args, region, overrides):
     """AWS_* credentials of the function's own role in the emulator (tools/function_role.py)."""
-    import boto3
+    import botocore.session  # boto3 would only add import time
     import function_role
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
     if not endpoint:
         raise SystemExit("invoke: --as-function-role needs AWS_ENDPOINT_URL (the local emulator, with IAM enforced)")
     without = [a.strip() for a in os.environ.get("ATREST_ROLE_WITHOUT_ACTIONS", "").split(",") if a.strip()]
     return function_role.credentials(args.function, os.path.join(args.build_dir, "template.yaml"), region,
-                                     overrides, endpoint, boto3.Session(region_name=region), without)
+                                     overrides, endpoint, botocore.session.get_session(), without)
 
 
 def main(argv=None):
