@@ -19,7 +19,7 @@ and attached policies, evaluated by moto.iam.access_control). What it does not d
 
 So for the services atrest calls, every request is authorised here before the fault layer and the extensions: the
 IAM actions and resource ARNs each operation needs, as the Service Authorization Reference and the API Reference
-name them (OPERATIONS and the _rules below), are checked through moto's IAMRequest/S3IAMRequest (the same
+name them (_RULES below), are checked through moto's IAMRequest/S3IAMRequest (the same
 signature check, access key lookup and policy evaluation), and moto's own check is skipped for that request so it
 cannot contradict the decision. IAM, STS, SQS and any operation without a rule here are left to moto as before.
 Requests are counted against INITIAL_NO_AUTH_ACTION_COUNT exactly once, here or in moto.

@@ -296,3 +296,12 @@ def test_sns_publishes_on_the_topic(as_admin, as_role):
     role = as_role(allow("sns:Publish", mine))
     role("sns").publish(TopicArn=mine, Message="m")
     denied(lambda: role("sns").publish(TopicArn=other, Message="m"), "AuthorizationError")
+
+
+def test_the_tagging_api_is_authorised_with_the_tag_prefix(as_admin, as_role):
+    # Signed for "tagging"; moto alone would ask for tagging:GetResources.
+    as_admin("kms").create_key(Tags=[{"TagKey": "atrest:exempt", "TagValue": "yes"}])
+    reader = as_role(allow("tag:GetResources", "*"))
+    assert reader("resourcegroupstaggingapi").get_resources(ResourceTypeFilters=["kms"])["ResourceTagMappingList"]
+    other = as_role(allow("tagging:GetResources", "*"))
+    denied(lambda: other("resourcegroupstaggingapi").get_resources(), "AccessDeniedException")
