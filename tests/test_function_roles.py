@@ -210,6 +210,14 @@ def target_key(client):
 
 
 @pytest.fixture
+def target_alias(client, target_key):
+    """The target key by its alias ARN, as the template's default names it: the S3 function resolves it with
+    kms:DescribeKey, which KMS authorises on the key."""
+    client("kms").create_alias(AliasName="alias/atrest", TargetKeyId=target_key)
+    return f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/atrest"
+
+
+@pytest.fixture
 def sse_s3_object(client):
     s3 = client("s3")
     s3.create_bucket(Bucket=BUCKET)
@@ -241,25 +249,45 @@ def test_an_object_outside_the_watched_buckets_is_denied(client, endpoint, targe
     assert s3.head_object(Bucket=BUCKET, Key=key)["ServerSideEncryption"] == "AES256"
 
 
-def test_the_copy_path_runs_under_its_policy(client, endpoint, target_key, sse_s3_object):
-    """ReencryptMethod=copy: CopyObject needs s3:GetObject on the source and s3:PutObject (and, with the tags kept,
-    nothing more that the API Reference names) on the destination, all granted on the watched buckets."""
-    s3, key = sse_s3_object
-    code, body, err = invoke("S3ReencryptFunction", "s3-put.json", endpoint, DRY_RUN="false",
-                             TARGET_KMS_KEY_ARN=target_key, REENCRYPT_METHOD="copy")
+def test_the_copy_paths_run_under_their_policy(client, endpoint, target_key, target_alias, tmp_path):
+    """ReencryptMethod=copy on named versions, as a Batch Operations task names them: HeadObject reads the version
+    (s3:GetObjectVersion); CopyObject copies the current object, guarded by its ETag (s3:GetObject, s3:PutObject);
+    above the multipart threshold the copy reads the version's tags (s3:GetObjectVersionTagging), CreateMultipartUpload
+    sets them (s3:PutObject, s3:PutObjectTagging) and UploadPartCopy copies (s3:GetObject, s3:PutObject). All of it
+    granted on the watched buckets only."""
+    s3 = client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    bodies = {"small one.txt": b"small", "large one.bin": os.urandom(5 * 1024 * 1024 + 1)}
+    versions = {key: s3.put_object(Bucket=BUCKET, Key=key, Body=body, ServerSideEncryption="AES256",
+                                   Tagging="team=finance")["VersionId"] for key, body in bodies.items()}
+    event = json.load(open(os.path.join(EVENTS, "s3-batch-v2.json")))
+    event["tasks"] = [{"taskId": f"t{i}", "s3Bucket": BUCKET, "s3Key": key.replace(" ", "%20"),
+                       "s3VersionId": versions[key]} for i, key in enumerate(bodies)]
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(event))
+
+    code, body, err = invoke("S3ReencryptFunction", str(path), endpoint, DRY_RUN="false",
+                             TARGET_KMS_KEY_ARN=target_alias, REENCRYPT_METHOD="copy",
+                             MULTIPART_THRESHOLD_BYTES=str(5 * 1024 * 1024))
     assert code == 0, err
-    assert _item(body)["outcome"] == "CHANGED", body
-    head = s3.head_object(Bucket=BUCKET, Key=key)
-    assert (head["ServerSideEncryption"], head["SSEKMSKeyId"]) == ("aws:kms", target_key)
-    assert s3.get_object_tagging(Bucket=BUCKET, Key=key)["TagSet"] == [{"Key": "team", "Value": "finance"}]
-    calls = [r for r in _log(endpoint) if r["service"] in ("s3", "kms") and r["authorization"]
-             and "assumed-role" in r["authorization"]["principal"]]
+    assert [r["resultCode"] for r in body["results"]] == ["Succeeded", "Succeeded"], body
+    for key, content in bodies.items():
+        head = s3.head_object(Bucket=BUCKET, Key=key)
+        assert (head["ServerSideEncryption"], head["SSEKMSKeyId"]) == ("aws:kms", target_key)
+        assert s3.get_object(Bucket=BUCKET, Key=key)["Body"].read() == content
+        assert s3.get_object_tagging(Bucket=BUCKET, Key=key)["TagSet"] == [{"Key": "team", "Value": "finance"}]
+    calls = [r for r in _log(endpoint) if r["authorization"] and "assumed-role" in r["authorization"]["principal"]]
     assert {r["authorization"]["principal"] for r in calls} == {
         f"arn:aws:sts::{ACCOUNT}:assumed-role/atrest-local-S3ReencryptFunctionRole/S3ReencryptFunction"}
-    assert {r["operation"] for r in calls} >= {"HeadObject", "CopyObject"}
     assert not any(r["denied"] for r in calls)
-    copies = [r for r in calls if r["operation"] == "CopyObject"]
-    assert copies[0]["authorization"]["actions"] == ["s3:GetObject", "s3:PutObject"]
+    actions = {(r["operation"], tuple(r["authorization"]["actions"])) for r in calls}
+    assert {("DescribeKey", ("kms:DescribeKey",)),
+            ("HeadObject", ("s3:GetObjectVersion",)), ("CopyObject", ("s3:GetObject", "s3:PutObject")),
+            ("GetObjectTagging", ("s3:GetObjectVersionTagging",)),
+            ("CreateMultipartUpload", ("s3:PutObject", "s3:PutObjectTagging")),
+            ("UploadPartCopy", ("s3:GetObject", "s3:PutObject")),
+            ("CompleteMultipartUpload", ("s3:PutObject",))} <= actions, actions
 
 
 def test_rotation_fails_without_enable_key_rotation(client, endpoint):
@@ -273,35 +301,53 @@ def test_rotation_fails_without_enable_key_rotation(client, endpoint):
 
 
 def test_optional_writes_need_their_parameters(client, endpoint):
-    """The audit told to tag and to import findings (TAG_RESOURCES, SECURITY_HUB_ENABLED) by a stack that was not
-    (TagResources=false, SecurityHubEnabled=false) has neither ec2:CreateTags nor securityhub:BatchImportFindings:
-    both fail and nothing is written. With the parameters on, the same run tags the volume, imports the findings
-    and publishes its summary, under the policy those parameters add."""
+    """The audit told to tag, import findings and turn on EBS default encryption (TAG_RESOURCES,
+    SECURITY_HUB_ENABLED, ENABLE_EBS_DEFAULT_ENCRYPTION) by a stack that was not (TagResources, SecurityHubEnabled,
+    EnableEbsDefaultEncryption false) has none of those permissions: each of those writes is denied and nothing is
+    written. With the parameters on, the same run tags and untags volumes and file systems, imports the findings,
+    publishes its summary and turns encryption by default on, under the policy those parameters add."""
     sh = client("securityhub")
     sh.enable_security_hub()
-    volume = client("ec2").create_volume(AvailabilityZone=f"{REGION}a", Size=1, Encrypted=False)["VolumeId"]
+    ec2, efs = client("ec2"), client("efs")
+    key = client("kms").create_key()["KeyMetadata"]["Arn"]
+    marker = [{"Key": "atrest:encryption-finding", "Value": "EC2.3"}]
+    volume = ec2.create_volume(AvailabilityZone=f"{REGION}a", Size=1, Encrypted=False)["VolumeId"]
+    fixed = ec2.create_volume(AvailabilityZone=f"{REGION}a", Size=1, Encrypted=True, KmsKeyId=key,
+                              TagSpecifications=[{"ResourceType": "volume", "Tags": marker}])["VolumeId"]
+    file_system = efs.create_file_system(CreationToken="plain", Encrypted=False)["FileSystemId"]
+    client("s3").create_bucket(Bucket=BUCKET)
     topic = client("sns").create_topic(Name="atrest-findings")["TopicArn"]
-    asked = dict(DRY_RUN="false", TAG_RESOURCES="true", SECURITY_HUB_ENABLED="true", FINDINGS_TOPIC_ARN=topic)
+    asked = dict(DRY_RUN="false", TAG_RESOURCES="true", SECURITY_HUB_ENABLED="true", FINDINGS_TOPIC_ARN=topic,
+                 ENABLE_EBS_DEFAULT_ENCRYPTION="true", EBS_DEFAULT_KMS_KEY_ARN=key,
+                 REQUIRE_CUSTOMER_MANAGED_KEY="true")  # which reads each volume's key with kms:DescribeKey
+    optional = {"ec2:CreateTags", "ec2:DeleteTags", "elasticfilesystem:TagResource",
+                "elasticfilesystem:UntagResource", "securityhub:BatchImportFindings", "securityhub:GetFindings",
+                "ec2:EnableEbsEncryptionByDefault", "ec2:ModifyEbsDefaultKmsKeyId"}
 
     code, body, err = invoke("StorageAuditFunction", "scheduled-event.json", endpoint, **asked,
-                             ATREST_PARAM_TagResources="false", ATREST_PARAM_SecurityHubEnabled="false")
+                             ATREST_PARAM_TagResources="false", ATREST_PARAM_SecurityHubEnabled="false",
+                             ATREST_PARAM_EnableEbsDefaultEncryption="false")
     assert code == 0, err
-    denied = {(r["operation"], tuple(r["authorization"]["actions"])) for r in _log(endpoint) if r["denied"]}
-    assert ("CreateTags", ("ec2:CreateTags",)) in denied, denied
-    assert {a for _, actions in denied for a in actions} <= {"ec2:CreateTags", "securityhub:GetFindings",
-                                                             "securityhub:BatchImportFindings"}, denied
-    assert any(a.startswith("securityhub:") for _, actions in denied for a in actions), denied
-    tagging = [i for i in body["items"] if i["action"] == "TAG_NON_COMPLIANT"]
-    assert [i["outcome"] for i in tagging] == ["FAILED"] and "UnauthorizedOperation" in tagging[0]["reason"], body
-    assert not client("ec2").describe_volumes(VolumeIds=[volume])["Volumes"][0].get("Tags")
+    denied = {a for r in _log(endpoint) if r["denied"] for a in r["authorization"]["actions"]}
+    assert {"ec2:CreateTags", "ec2:DeleteTags", "elasticfilesystem:TagResource", "securityhub:GetFindings",
+            "ec2:ModifyEbsDefaultKmsKeyId"} <= denied <= optional, denied
+    assert not ec2.describe_volumes(VolumeIds=[volume])["Volumes"][0].get("Tags")
+    assert ec2.describe_volumes(VolumeIds=[fixed])["Volumes"][0]["Tags"] == marker
     assert sh.get_findings()["Findings"] == []
+    assert ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"] is False
 
     first_run = len(_log(endpoint))
     code, body, err = invoke("StorageAuditFunction", "scheduled-event.json", endpoint, **asked)
     assert code == 0, err
-    assert not [r for r in _log(endpoint)[first_run:] if r["denied"]]
-    assert [i["outcome"] for i in body["items"] if i["action"] == "TAG_NON_COMPLIANT"] == ["CHANGED"], body
-    tags = client("ec2").describe_volumes(VolumeIds=[volume])["Volumes"][0]["Tags"]
-    assert [t["Key"] for t in tags] == ["atrest:encryption-finding"]
+    second = _log(endpoint)[first_run:]
+    assert not [r for r in second if r["denied"]]
+    used = {a for r in second if r["authorization"] for a in r["authorization"]["actions"]}
+    assert {"ec2:CreateTags", "ec2:DeleteTags", "elasticfilesystem:TagResource", "securityhub:BatchImportFindings",
+            "sns:Publish", "ec2:EnableEbsEncryptionByDefault", "ec2:ModifyEbsDefaultKmsKeyId", "kms:DescribeKey",
+            "s3:GetEncryptionConfiguration"} <= used, used
+    assert [t["Key"] for t in ec2.describe_volumes(VolumeIds=[volume])["Volumes"][0]["Tags"]] == [marker[0]["Key"]]
+    assert not ec2.describe_volumes(VolumeIds=[fixed])["Volumes"][0].get("Tags")
+    assert [t["Key"] for t in efs.describe_file_systems(FileSystemId=file_system)["FileSystems"][0]["Tags"]] == \
+        [marker[0]["Key"]]
     assert volume in json.dumps(sh.get_findings()["Findings"])
-    assert {i["action"]: i["outcome"] for i in body["items"]}["PUBLISH_SUMMARY"] == "CHANGED", body
+    assert ec2.get_ebs_encryption_by_default()["EbsEncryptionByDefault"] is True
