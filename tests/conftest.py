@@ -2,6 +2,7 @@
 enforced: every function the end-to-end tests run gets the credentials of its own role, made in the emulator from
 the built template's policy for it (tools/invoke.py --as-function-role, tools/function_role.py), so a permission
 the template does not grant fails the test."""
+import inspect
 import json
 import os
 import sys
@@ -20,9 +21,13 @@ def iam_enforced():
 
 
 @pytest.fixture(autouse=True)
-def as_function_roles(credentials, monkeypatch):
-    """The administrator created after the reset is the identity tools/invoke.py starts from (it creates and assumes
-    the function's role with it), and every invocation runs as that role."""
+def as_function_roles(request, monkeypatch):
+    """For the tests that take the emulator's endpoint (the ones that invoke functions): the administrator created
+    after the reset is the identity tools/invoke.py starts from (it creates and assumes the function's role with
+    it), and every invocation runs as that role."""
+    if "endpoint" not in inspect.signature(request.function).parameters:
+        return
+    credentials = request.getfixturevalue("credentials")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", credentials["aws_access_key_id"])
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", credentials["aws_secret_access_key"])
     monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)

@@ -217,36 +217,32 @@ def target_alias(client, target_key):
     return f"arn:aws:kms:{REGION}:{ACCOUNT}:alias/atrest"
 
 
-@pytest.fixture
-def sse_s3_object(client):
+def test_what_the_policy_does_not_grant_is_denied(client, endpoint, target_key, tmp_path):
+    """Two Batch Operations tasks, one role: the policy without s3:UpdateObjectEncryption (taken out for this test)
+    and scoped to the watched bucket. The object in the watched bucket is read but its write is denied; the object
+    in another bucket cannot even be read. Both are reported FAILED and left as they were."""
     s3 = client("s3")
-    s3.create_bucket(Bucket=BUCKET)
-    key = "reports/2026 Q3/résumé final.csv"  # the key events/s3-put.json names
-    s3.put_object(Bucket=BUCKET, Key=key, Body=b"a,b\n", ServerSideEncryption="AES256", Tagging="team=finance")
-    return s3, key
+    objects = {BUCKET: "reports/q3 final.csv", "another-bucket": "data/x.bin"}
+    for bucket, key in objects.items():
+        s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket=bucket, Key=key, Body=b"a,b\n", ServerSideEncryption="AES256")
+    event = json.load(open(os.path.join(EVENTS, "s3-batch-v2.json")))
+    event["tasks"] = [{"taskId": f"t{i}", "s3Bucket": bucket, "s3Key": key.replace(" ", "%20"), "s3VersionId": None}
+                      for i, (bucket, key) in enumerate(objects.items())]
+    path = tmp_path / "batch.json"
+    path.write_text(json.dumps(event))
 
-
-def test_a_write_the_policy_does_not_grant_is_denied(client, endpoint, target_key, sse_s3_object):
-    s3, key = sse_s3_object
-    code, body, err = invoke("S3ReencryptFunction", "s3-put.json", endpoint, DRY_RUN="false",
+    code, body, err = invoke("S3ReencryptFunction", str(path), endpoint, DRY_RUN="false",
                              TARGET_KMS_KEY_ARN=target_key, ATREST_ROLE_WITHOUT_ACTIONS="s3:UpdateObjectEncryption")
     assert code == 0, err
-    item = _item(body)
-    assert item["outcome"] == "FAILED" and "AccessDenied" in item["reason"], item
-    denied = [r for r in _log(endpoint) if r["denied"]]
-    assert [(r["operation"], r["authorization"]["actions"]) for r in denied] == [
-        ("UpdateObjectEncryption", ["s3:UpdateObjectEncryption"])]
-    assert s3.head_object(Bucket=BUCKET, Key=key)["ServerSideEncryption"] == "AES256"
-
-
-def test_an_object_outside_the_watched_buckets_is_denied(client, endpoint, target_key, sse_s3_object):
-    s3, key = sse_s3_object
-    code, body, err = invoke("S3ReencryptFunction", "s3-put.json", endpoint, DRY_RUN="false",
-                             TARGET_KMS_KEY_ARN=target_key, ATREST_PARAM_BucketNames="another-bucket")
-    assert code == 0, err
-    assert _item(body)["outcome"] == "FAILED", body
-    assert {r["operation"] for r in _log(endpoint) if r["denied"]} == {"HeadObject"}
-    assert s3.head_object(Bucket=BUCKET, Key=key)["ServerSideEncryption"] == "AES256"
+    assert [r["resultCode"] for r in body["results"]] == ["PermanentFailure", "PermanentFailure"], body
+    update, head = (r["resultString"] for r in body["results"])
+    assert "AccessDenied" in update and "403" in head, body  # a HEAD answer has no body to name the code
+    denied = {(r["operation"], r["path"], tuple(r["authorization"]["actions"])) for r in _log(endpoint) if r["denied"]}
+    assert denied == {("UpdateObjectEncryption", f"/{BUCKET}/{objects[BUCKET]}", ("s3:UpdateObjectEncryption",)),
+                      ("HeadObject", f"/another-bucket/{objects['another-bucket']}", ("s3:GetObject",))}, denied
+    for bucket, key in objects.items():
+        assert s3.head_object(Bucket=bucket, Key=key)["ServerSideEncryption"] == "AES256"
 
 
 def test_the_copy_paths_run_under_their_policy(client, endpoint, target_key, target_alias, tmp_path):
