@@ -86,8 +86,9 @@ def test_sam_grants_the_on_failure_destination_and_nothing_else_unasked(function
     added = [(n, d) for n, d in policies(function_id) if not n.startswith(f"{function_id}RolePolicy")]
     if destination.get("Type") == "SQS":
         queue = env.resolve(destination["Destination"])
-        assert added == [(f"{function_id}EventInvokeConfigOnFailureSQSPolicy", {
-            "Version": "2012-10-17", "Statement": [{"Action": "sqs:SendMessage", "Effect": "Allow", "Resource": queue}]})]
+        send = {"Action": "sqs:SendMessage", "Effect": "Allow", "Resource": queue}
+        assert added == [(f"{function_id}EventInvokeConfigOnFailureSQSPolicy",
+                          {"Version": "2012-10-17", "Statement": [send]})]
     else:
         assert added == [], added
 
@@ -164,8 +165,8 @@ CONDITION_CHECKS = {
     "kms:ViaService": lambda env, op, value, s: op == "StringEquals" and value == f"s3.{REGION}.amazonaws.com"
     and all(a.startswith("kms:") for a in s["Action"]),
     # Tag writes name atrest's own tag key and nothing else, and must name one (ForAllValues holds for none).
-    "aws:TagKeys": lambda env, op, value, s: (op, value) in (("ForAllValues:StringEquals", ["atrest:encryption-finding"]),
-                                                             ("Null", "false")),
+    "aws:TagKeys": lambda env, op, value, s: (op, value) in (
+        ("ForAllValues:StringEquals", ["atrest:encryption-finding"]), ("Null", "false")),
     # A queue takes dead letters only from this template's rules, in this account.
     "aws:SourceArn": lambda env, op, value, s: op == "ArnEquals" and _rule_arn(env, value),
     "aws:SourceAccount": lambda env, op, value, s: op == "StringEquals" and value == ACCOUNT,

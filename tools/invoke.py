@@ -82,7 +82,8 @@ RESOURCE_NAMES = {
                                                "Arn": "arn:{partition}:lambda:{region}:{account}:function:{name}"}),
     "AWS::Serverless::Function": ("FunctionName", {None: "{name}",
                                                    "Arn": "arn:{partition}:lambda:{region}:{account}:function:{name}"}),
-    "AWS::Lambda::Alias": ("Name", {None: "arn:{partition}:lambda:{region}:{account}:function:{p[FunctionName]}:{name}"}),
+    "AWS::Lambda::Alias": ("Name", {None: "arn:{partition}:lambda:{region}:{account}:function:"
+                                          "{p[FunctionName]}:{name}"}),
     "AWS::Events::Rule": ("Name", {None: "{name}", "Arn": "arn:{partition}:events:{region}:{account}:rule/{name}"}),
     "AWS::Logs::LogGroup": ("LogGroupName", {None: "{name}",
                                              "Arn": "arn:{partition}:logs:{region}:{account}:log-group:{name}:*"}),

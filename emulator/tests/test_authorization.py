@@ -1,8 +1,8 @@
 """IAM enforcement (authorization.py), switched on in the session's emulator for each test the way moto does it
 (its allowance of unauthenticated requests, INITIAL_NO_AUTH_ACTION_COUNT, set through /moto-api/reset-auth) and off
-again after it: for each family of operations an extension answers (and for those moto checks against the wrong action or resource), a
-request the caller's policy allows goes through and one it does not allow is denied with the service's own error,
-before anything is changed."""
+again after it. For each family of operations an extension answers, and for those moto checks against the wrong
+action or resource, a request the caller's policy allows goes through and one it does not allow is denied with the
+service's own error, before anything is changed."""
 import json
 import urllib.request
 
