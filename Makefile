@@ -57,7 +57,7 @@ tools/ric/target/lib/.fetched: tools/ric/pom.xml
 # Each artifact is built once: when the module's jar is newer than every source and pom it depends on (make test
 # has just run `mvn install`), it is copied as it is; otherwise Maven builds it first.
 define lambda_artifact
-	@jar=$$(ls functions/$(1)/target/atrest-$(1)-*.jar 2>/dev/null | head -1); \
+	@jar=$$(ls functions/$(1)/target/atrest-$(1)-*.jar 2>/dev/null | head -1 || true); \
 	if [ -z "$$jar" ] || [ ! -d functions/$(1)/target/lambda/lib ] || [ -n "$$(find pom.xml functions/core/pom.xml \
 	    functions/core/src/main functions/$(1)/pom.xml functions/$(1)/src/main -newer "$$jar" -print -quit)" ]; then \
 	  rm -rf functions/$(1)/target/lambda && $(MVN) -pl functions/$(1) -am package -DskipTests; \

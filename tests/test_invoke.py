@@ -14,9 +14,10 @@ ACCOUNT = "123456789012"
 
 
 def invoke(function, event, endpoint, **env):
-    """Runs tools/invoke.py; returns (exit code, parsed stdout or None, stderr)."""
-    full_env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, AWS_REGION="us-east-1", AWS_ACCESS_KEY_ID="testing",
-                    AWS_SECRET_ACCESS_KEY="testing", AWS_MAX_ATTEMPTS="2")
+    """Runs tools/invoke.py; returns (exit code, parsed stdout or None, stderr). The credentials, and running as the
+    function's role, come from conftest.as_function_roles; the S3 function's role covers the events' bucket."""
+    full_env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, AWS_REGION="us-east-1", AWS_MAX_ATTEMPTS="2",
+                    ATREST_PARAM_BucketNames="atrest-demo-bucket")
     full_env.update(env)
     event_arg = event if os.path.isabs(event) or event == "-" else os.path.join(EVENTS, event)
     proc = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "invoke.py"), function, event_arg],

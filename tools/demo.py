@@ -5,7 +5,10 @@ did, and stops the emulator. Nothing here talks to AWS.
 
 The backfill part plays what AWS does around S3BackfillFunction: the emulator runs the Batch Operations jobs and
 records their status changes, which the demo delivers to the function as EventBridge would, and it answers the
-jobs' LambdaInvoke tasks by running the built S3ReencryptFunction on each, as Lambda would."""
+jobs' LambdaInvoke tasks by running the built S3ReencryptFunction on each, as Lambda would.
+
+The emulator enforces IAM: the demo seeds as an administrator, and each function runs with the credentials of its
+own role, made from the built template's policy for it with the demo's parameters (tools/function_role.py)."""
 import json
 import os
 import subprocess
@@ -29,8 +32,9 @@ REGION = "us-east-1"
 
 def clients(endpoint):
     def make(service):
-        return boto3.client(service, endpoint_url=endpoint, region_name=REGION, aws_access_key_id="testing",
-                            aws_secret_access_key="testing", config=Config(s3={"addressing_style": "path"}))
+        # The administrator's credentials, from the environment (main).
+        return boto3.client(service, endpoint_url=endpoint, region_name=REGION,
+                            config=Config(s3={"addressing_style": "path"}))
     return make
 
 
@@ -61,8 +65,7 @@ def seed(make):
 
 
 def invoke(function, event_path, endpoint, **env):
-    full_env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, AWS_REGION=REGION, AWS_ACCESS_KEY_ID="testing",
-                    AWS_SECRET_ACCESS_KEY="testing", **env)
+    full_env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, AWS_REGION=REGION, **env)
     proc = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "invoke.py"), function, event_path],
                           env=full_env, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:
@@ -201,8 +204,16 @@ def backfill(make, endpoint, tmp):
 
 
 def main():
-    with tempfile.TemporaryDirectory() as tmp, process.running(os.path.join(tmp, "emulator.log")) as endpoint:
-        print(f"atrest demo: local emulator at {endpoint} (moto + atrest extensions); no AWS account involved")
+    with tempfile.TemporaryDirectory() as tmp, process.running(os.path.join(tmp, "emulator.log"), iam=True) as endpoint:
+        print(f"atrest demo: local emulator at {endpoint} (moto + atrest extensions, IAM enforced); no AWS account "
+              "involved")
+        # The demo and tools/invoke.py act as the administrator; every function runs as its own role, which covers
+        # the demo's bucket.
+        admin = process.create_admin(endpoint)
+        os.environ.pop("AWS_SESSION_TOKEN", None)
+        os.environ.update(AWS_ACCESS_KEY_ID=admin["aws_access_key_id"],
+                          AWS_SECRET_ACCESS_KEY=admin["aws_secret_access_key"], ATREST_AS_FUNCTION_ROLE="1",
+                          ATREST_PARAM_BucketNames=BUCKET)
         make = clients(endpoint)
         state = seed(make)
         print(f"seeded: bucket {BUCKET} with {len(state['objects'])} SSE-S3 objects, KMS key "
