@@ -21,10 +21,11 @@ MVN := mvn -B -q -Datrest.python=$(PY)
 export SAM_CLI_TELEMETRY := 0
 
 .PHONY: help setup build ric sam-build lint unit-test emulator-test e2e-test test test-full demo invoke bench clean \
-        org-package build-S3ReencryptFunction build-KmsRotationFunction build-StorageAuditFunction
+        org-package build-S3ReencryptFunction build-KmsRotationFunction build-StorageAuditFunction \
+        build-S3BackfillFunction
 
 help:
-	@echo "make demo    run the three functions end to end against the local emulator"
+	@echo "make demo    run the four functions end to end against the local emulator"
 	@echo "make test    install tools, build, run unit/integration/emulator/e2e tests, lint, sam build"
 	@echo "make invoke FN=<LogicalId> EVENT=<file>   run a built function locally (no Docker)"
 	@echo "make bench   benchmarks (not part of make test)"
@@ -58,7 +59,7 @@ tools/ric/target/lib/.fetched: tools/ric/pom.xml
 # Each artifact is built once: when the module's jar is newer than every source and pom it depends on (make test
 # has just run `mvn install`), it is copied as it is; otherwise Maven builds it first.
 define lambda_artifact
-	@jar=$$(ls functions/$(1)/target/atrest-$(1)-*.jar 2>/dev/null | head -1); \
+	@jar=$$(ls functions/$(1)/target/atrest-$(1)-*.jar 2>/dev/null | head -1 || true); \
 	if [ -z "$$jar" ] || [ ! -d functions/$(1)/target/lambda/lib ] || [ -n "$$(find pom.xml functions/core/pom.xml \
 	    functions/core/src/main functions/$(1)/pom.xml functions/$(1)/src/main -newer "$$jar" -print -quit)" ]; then \
 	  rm -rf functions/$(1)/target/lambda && $(MVN) -pl functions/$(1) -am package -DskipTests; \
@@ -75,6 +76,9 @@ build-KmsRotationFunction:
 
 build-StorageAuditFunction:
 	$(call lambda_artifact,storage-audit)
+
+build-S3BackfillFunction:
+	$(call lambda_artifact,s3-backfill)
 
 sam-build: setup
 	$(SAM) build --build-in-source

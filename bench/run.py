@@ -9,8 +9,12 @@ Sections:
   cold_start  JVM start -> first response through tools/invoke.py (the real Lambda Java runtime interface
               client), median of N fresh JVMs per function, beside a minimal baseline handler; peak RSS.
   artifacts   size of each `sam build` artifact (unzipped and zipped).
+  restore     the first invocation after each SnapStart priming variant (bench/restore.py).
+  invoke      what `make invoke` adds around the function's JVM (make, the invoke tool, the JDK lookup).
   warm        requests per item, counted from the emulator's request log (bench/warm.py).
   throughput  objects per second, audit and sweep wall times at scale (bench/scale.py).
+  backfill    one bucket of 20,000 SSE-S3 objects converged by a Batch Operations job and by the Lambda path
+              (bench/backfill.py, its own table: bench/results/backfill.md and README's backfill block).
 """
 import argparse
 import datetime
@@ -34,6 +38,7 @@ FUNCTIONS = {
     "S3ReencryptFunction": "eventbridge-object-created.json",
     "KmsRotationFunction": "cloudtrail-create-key.json",
     "StorageAuditFunction": "scheduled-event.json",
+    "S3BackfillFunction": "backfill-job-status-changed.json",
 }
 # Handlers outside the template, run the same way: the baseline returns a constant; the floor does the least a
 # function can do with the libraries the brief requires (bench/floor/pom.xml says why).
@@ -109,6 +114,34 @@ def cold_start(endpoint, runs):
         if name in FUNCTIONS:
             results[name]["ratio_to_floor"] = round(results[name]["median_ms"] / floor, 2)
     return results
+
+
+def invoke_overhead(endpoint, runs):
+    """What `make invoke` adds around the function's own JVM (make and its JDK lookup, the invoke tool's start and
+    the template read, the Runtime API, stopping the JVM): the command's wall time minus the JVM's start-to-response
+    time the invoke tool reports, for an empty account's KMS sweep."""
+    import re
+    import time
+    totals, jvms = [], []
+    env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, AWS_REGION="us-east-1", AWS_ACCESS_KEY_ID="testing",
+               AWS_SECRET_ACCESS_KEY="testing")
+    for _ in range(runs):
+        process.reset(endpoint)
+        started = time.monotonic()
+        proc = subprocess.run(["make", "--no-print-directory", "invoke", "FN=KmsRotationFunction",
+                               "EVENT=events/scheduled-event.json"], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=600)
+        total = (time.monotonic() - started) * 1000
+        found = re.search(r"invoke: KmsRotationFunction -> response in (\d+) ms", proc.stderr)
+        if proc.returncode != 0 or not found:
+            raise RuntimeError(f"make invoke failed: {proc.stderr[-2000:]}")
+        totals.append(total)
+        jvms.append(float(found.group(1)))
+    overheads = [t - j for t, j in zip(totals, jvms)]
+    return {"runs": runs, "make_invoke_ms_median": round(statistics.median(totals), 1),
+            "jvm_ms_median": round(statistics.median(jvms), 1),
+            "overhead_ms_median": round(statistics.median(overheads), 1),
+            "overhead_ms_max": round(max(overheads), 1)}
 
 
 def seed_for_cold_start(endpoint):
@@ -246,8 +279,24 @@ def table(result):
                          f"{a['requests']} requests |")
         k = tp.get("kms_sweep_2000")
         if k:
+            per = f" ({k['per_key']} per key)" if "per_key" in k else ""
             lines.append(f"| KMS sweep, {k['keys']} keys | {k['wall_s']} | function {k['function_ms']} ms, "
-                         f"{k['requests']} requests |")
+                         f"{k['requests']} requests{per} |")
+    inv = result.get("invoke")
+    if inv:
+        lines += ["", "| `make invoke` (empty account's KMS sweep) | median ms |", "|---|---|",
+                  f"| whole command | {inv['make_invoke_ms_median']} |", f"| the function's JVM, start to response | "
+                  f"{inv['jvm_ms_median']} |", f"| added by make and the invoke tool | {inv['overhead_ms_median']} "
+                  f"(max {inv['overhead_ms_max']}, n={inv['runs']}) |"]
+    rs = result.get("restore")
+    if rs:
+        lines += ["", "| First invocation after priming (SnapStart stand-in, bench/restore.py): median ms "
+                      "(CPU ms) | " + " | ".join(next(iter(rs.values())).keys()) + " |",
+                  "|---|" + "---|" * len(next(iter(rs.values())))]
+        for function, by_variant in rs.items():
+            cells = [("failed: " + "; ".join(v["prime_errors"])[:80]) if v.get("prime_errors")
+                     else f"{v['first_ms_median']} ({v['first_cpu_ms_median']})" for v in by_variant.values()]
+            lines.append(f"| {function} | " + " | ".join(cells) + " |")
     http = result.get("http_client")
     if http:
         lines += ["", "| HTTP client (KmsRotationFunction cold start) | median (ms) |", "|---|---|"]
@@ -293,6 +342,8 @@ def main():
     parser.add_argument("--skip-scale", action="store_true", help="skip the throughput/scale section")
     parser.add_argument("--no-readme", action="store_true",
                         help="do not copy the results into docs/performance.md and README.md")
+    parser.add_argument("--skip-restore", action="store_true",
+                        help="skip the SnapStart priming comparison (bench/restore.py)")
     parser.add_argument("--skip-http-client", action="store_true",
                         help="skip the URLConnection vs AWS CRT cold-start comparison (bench/http_client.py)")
     args = parser.parse_args()
@@ -305,6 +356,11 @@ def main():
     with tempfile.TemporaryDirectory() as tmp, process.running(os.path.join(tmp, "emulator.log")) as endpoint:
         result["cold_start"] = cold_start(endpoint, args.runs)
         result["artifacts"] = artifacts()
+        result["invoke"] = invoke_overhead(endpoint, args.runs)
+        if not args.skip_restore:
+            import restore
+            result["restore"] = restore.measure(endpoint, list(FUNCTIONS), seed_for_cold_start,
+                                                lambda f, key: event_naming(FUNCTIONS[f], key), runs=args.runs)
         if not args.skip_http_client:
             import http_client
             result["http_client"] = http_client.measure(endpoint, runs=max(7, args.runs))
@@ -321,6 +377,9 @@ def main():
                 scale = None
             if scale is not None:
                 result["throughput"] = scale.measure(endpoint)
+            import backfill
+            result["backfill"] = {"date": result["date"], "machine": result["machine"], **backfill.measure(endpoint)}
+            backfill.write(result["backfill"], readme=not args.no_readme)
     with open(os.path.join(RESULTS, "latest.json"), "w") as f:
         json.dump(result, f, indent=2)
     text = table(result)

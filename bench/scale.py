@@ -83,8 +83,9 @@ def sweep(endpoint, invoke, keys=2000):
             kms.enable_key_rotation(KeyId=key, RotationPeriodInDays=365)
     event = os.path.join(ROOT, "events", "scheduled-event.json")
     summary, wall, ops = _timed(invoke, "KmsRotationFunction", event, endpoint, DRY_RUN="false")
+    requests = sum(ops.values())
     return {"keys": keys, "wall_s": wall, "function_ms": summary.get("durationMs"), "counts": summary.get("counts"),
-            "requests": sum(ops.values()), "operations": ops}
+            "requests": requests, "per_key": round(requests / keys, 2), "operations": ops}
 
 
 def measure(endpoint):

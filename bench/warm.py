@@ -30,11 +30,12 @@ def clear_log(endpoint):
     urllib.request.urlopen(urllib.request.Request(endpoint + "/_atrest/requests", method="DELETE"))
 
 
-def count_during(endpoint, action, service):
-    """Runs action() and returns ({operation: count}, total) for `service` requests it caused."""
+def count_during(endpoint, action, service, *more_services):
+    """Runs action() and returns ({operation: count}, total) for the requests of the services it caused."""
+    services = {service, *more_services}
     clear_log(endpoint)
     action()
-    ops = collections.Counter(e["operation"] for e in requests_log(endpoint) if e["service"] == service)
+    ops = collections.Counter(e["operation"] for e in requests_log(endpoint) if e["service"] in services)
     return dict(ops), sum(ops.values())
 
 
@@ -74,9 +75,68 @@ def kms(endpoint, invoke):
             if i % 2:
                 kms_client.enable_key_rotation(KeyId=k, RotationPeriodInDays=365)
         sweep = os.path.join(ROOT, "events", "scheduled-event.json")
+        # The sweep reads exempt tags through the Tagging API too.
         ops, total = count_during(endpoint, lambda: invoke("KmsRotationFunction", sweep, endpoint, DRY_RUN="false"),
-                                  "kms")
+                                  "kms", "tagging")
         out["sweep_50_keys_half_fixed"] = {"requests": total, "per_key": round(total / n, 2), "operations": ops}
+    out.update(kms_sweep_mix(endpoint, invoke))
+    return out
+
+
+# The 306-key Region an earlier sweep was measured on (dry run: 680 requests, DescribeKey 306,
+# GetKeyRotationStatus 260, ListResourceTags 110, ListKeys 4): 46 keys that cannot rotate or are out of service,
+# 260 that can (150 compliant, 40 rotating too seldom, 60 not rotating, 10 exempt), 200 carrying a team tag.
+# KmsRotationFunction's SweepRequestsEmulatorTest runs the same mix scaled down.
+SWEEP_MIX = {"aws_managed": 14, "rsa": 8, "hmac": 6, "ecc": 4, "imported": 4, "cloudhsm": 2, "pending_deletion": 2,
+             "disabled": 6, "compliant": 150, "too_long": 40, "rotation_off": 60, "exempt": 10, "team_tagged": 200}
+AWS_MANAGED_SERVICES = ["acm", "dynamodb", "ebs", "elasticfilesystem", "es", "glue", "kinesisvideo", "lambda", "rds",
+                        "redshift", "s3", "secretsmanager", "ssm", "xray"]
+
+
+def seed_sweep_mix(kms_client, mix=SWEEP_MIX):
+    """Creates the mix's keys; returns how many."""
+    for service in AWS_MANAGED_SERVICES[:mix["aws_managed"]]:
+        kms_client.describe_key(KeyId=f"alias/aws/{service}")
+    for _ in range(mix["rsa"]):
+        kms_client.create_key(KeySpec="RSA_2048", KeyUsage="ENCRYPT_DECRYPT")
+    for _ in range(mix["hmac"]):
+        kms_client.create_key(KeySpec="HMAC_256", KeyUsage="GENERATE_VERIFY_MAC")
+    for _ in range(mix["ecc"]):
+        kms_client.create_key(KeySpec="ECC_NIST_P256", KeyUsage="SIGN_VERIFY")
+    for _ in range(mix["imported"]):
+        kms_client.create_key(Origin="EXTERNAL")
+    for _ in range(mix["cloudhsm"]):
+        kms_client.create_key(Origin="AWS_CLOUDHSM", CustomKeyStoreId="cks-0123456789abcdef0")
+    for _ in range(mix["pending_deletion"]):
+        kms_client.schedule_key_deletion(KeyId=kms_client.create_key()["KeyMetadata"]["KeyId"], PendingWindowInDays=7)
+    for _ in range(mix["disabled"]):
+        kms_client.disable_key(KeyId=kms_client.create_key()["KeyMetadata"]["KeyId"])
+    eligible = mix["compliant"] + mix["too_long"] + mix["rotation_off"] + mix["exempt"]
+    for i in range(eligible):
+        tags = [{"TagKey": "team", "TagValue": f"t{i % 7}"}] if i < mix["team_tagged"] else []
+        key = kms_client.create_key(**({"Tags": tags} if tags else {}))["KeyMetadata"]["KeyId"]
+        if i < mix["compliant"]:
+            kms_client.enable_key_rotation(KeyId=key, RotationPeriodInDays=365 if i % 2 == 0 else 180)
+        elif i < mix["compliant"] + mix["too_long"]:
+            kms_client.enable_key_rotation(KeyId=key, RotationPeriodInDays=1000)
+        elif i >= eligible - mix["exempt"]:
+            kms_client.tag_resource(KeyId=key, Tags=[{"TagKey": "atrest:exempt", "TagValue": "x"}])
+    return sum(v for k, v in mix.items() if k != "team_tagged")
+
+
+def kms_sweep_mix(endpoint, invoke):
+    """The sweep of the 306-key mix, dry run then live: every request it makes (KMS and the Tagging API)."""
+    process.reset(endpoint)
+    keys = seed_sweep_mix(_client(endpoint, "kms"))
+    sweep = os.path.join(ROOT, "events", "scheduled-event.json")
+    out = {}
+    for name, dry_run in (("dry_run", "true"), ("live", "false")):
+        clear_log(endpoint)
+        invoke("KmsRotationFunction", sweep, endpoint, DRY_RUN=dry_run)
+        ops = collections.Counter(f"{e['service']}:{e['operation']}" for e in requests_log(endpoint))
+        total = sum(ops.values())
+        out[f"sweep_{keys}_keys_mix_{name}"] = {"requests": total, "per_key": round(total / keys, 2),
+                                                "operations": dict(ops)}
     return out
 
 

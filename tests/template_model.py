@@ -26,26 +26,8 @@ def source():
 
 @functools.lru_cache(maxsize=None)
 def _translated():
-    from samtranslator.translator.transform import transform
-    from samtranslator.yaml_helper import yaml_parse
-
-    class NoManagedPolicies:
-        def load(self):
-            return {}
-
-    with open(TEMPLATE) as f:
-        template = yaml_parse(f.read())
-    for resource in template["Resources"].values():
-        if resource.get("Type") == "AWS::Serverless::Function":
-            # The translator wants an S3 location; `sam build` puts one there on a real deployment.
-            resource["Properties"]["CodeUri"] = "s3://bucket/key"
-    previous = os.environ.get("AWS_DEFAULT_REGION")
-    os.environ["AWS_DEFAULT_REGION"] = previous or "us-east-1"  # the translator asks boto for a region
-    try:
-        return transform(template, {}, NoManagedPolicies())
-    finally:
-        if previous is None:
-            del os.environ["AWS_DEFAULT_REGION"]
+    import function_role  # the SAM translator run offline as `sam validate` runs it, cached per template content
+    return function_role.translate(TEMPLATE)
 
 
 def translated():

@@ -106,6 +106,19 @@ def test_audit_metrics_match_its_alarms(client, endpoint):
     assert [p[3]["Region"] for p in volumes] == ["us-east-1"]
 
 
+def test_backfill_metrics_match_its_alarms(client, endpoint, target_key):
+    s3 = client("s3")
+    s3.create_bucket(Bucket="atrest-demo-bucket")
+    s3.create_bucket(Bucket="atrest-local-backfillreportbucket")
+    s3.put_object(Bucket="atrest-demo-bucket", Key="old/0", Body=b"x", ServerSideEncryption="AES256")
+    _fault(endpoint, service="s3control", operation="CreateJob", count=-1, status=403, code="AccessDenied")
+    code, body, err = invoke("S3BackfillFunction", "backfill-start.json", endpoint, TARGET_KMS_KEY_ARN=target_key,
+                             BUCKET_NAMES="atrest-demo-bucket")
+    assert code == 0, err
+    assert body["counts"].get("FAILED", 0) >= 1, body
+    _check("S3BackfillFunction", _emf(err), ["ItemsFAILED"])
+
+
 @pytest.fixture
 def target_key(client):
     key = client("kms").create_key(Description="atrest e2e target")["KeyMetadata"]
@@ -114,4 +127,5 @@ def target_key(client):
 
 def test_every_function_is_covered():
     """A new function gets its own test above (a failure provoked, its metrics matched to its alarms)."""
-    assert sorted(functions()) == ["KmsRotationFunction", "S3ReencryptFunction", "StorageAuditFunction"]
+    assert sorted(functions()) == ["KmsRotationFunction", "S3BackfillFunction", "S3ReencryptFunction",
+                                   "StorageAuditFunction"]

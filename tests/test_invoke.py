@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 
@@ -13,9 +14,10 @@ ACCOUNT = "123456789012"
 
 
 def invoke(function, event, endpoint, **env):
-    """Runs tools/invoke.py; returns (exit code, parsed stdout or None, stderr)."""
-    full_env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, AWS_REGION="us-east-1", AWS_ACCESS_KEY_ID="testing",
-                    AWS_SECRET_ACCESS_KEY="testing", AWS_MAX_ATTEMPTS="2")
+    """Runs tools/invoke.py; returns (exit code, parsed stdout or None, stderr). The credentials, and running as the
+    function's role, come from conftest.as_function_roles; the S3 function's role covers the events' bucket."""
+    full_env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, AWS_REGION="us-east-1", AWS_MAX_ATTEMPTS="2",
+                    ATREST_PARAM_BucketNames="atrest-demo-bucket")
     full_env.update(env)
     event_arg = event if os.path.isabs(event) or event == "-" else os.path.join(EVENTS, event)
     proc = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "invoke.py"), function, event_arg],
@@ -86,7 +88,39 @@ def test_storage_audit_reports_unencrypted_volume(client, endpoint):
     assert volume in json.dumps(body)
 
 
-@pytest.mark.parametrize("function", ["S3ReencryptFunction", "KmsRotationFunction", "StorageAuditFunction"])
+def test_s3_backfill_dry_run_counts_the_bucket_and_never_confirms(client, endpoint, target_key, tmp_path):
+    s3 = client("s3")
+    s3.create_bucket(Bucket="atrest-demo-bucket")
+    s3.create_bucket(Bucket="atrest-local-backfillreportbucket")  # the report bucket's local stand-in
+    for i in range(5):
+        s3.put_object(Bucket="atrest-demo-bucket", Key=f"old/{i}", Body=b"x", ServerSideEncryption="AES256")
+    env = {"TARGET_KMS_KEY_ARN": target_key, "BUCKET_NAMES": "atrest-demo-bucket"}
+
+    code, body, err = invoke("S3BackfillFunction", "backfill-start.json", endpoint, **env)
+    assert code == 0, err
+    assert body["function"] == "S3BackfillFunction" and body["dryRun"] is True
+    started = {i["details"]["kind"]: i["details"]["jobId"] for i in body["items"] if i["action"] == "START_JOB"}
+    assert set(started) == {"sse-s3", "not-sse"}
+
+    # EventBridge's delivery of the job's status change, as the emulator recorded it.
+    with urllib.request.urlopen(endpoint + "/_atrest/s3control/events") as r:
+        events = json.load(r)
+    suspended = [e for e in events if e["detail"]["eventName"] == "JobStatusChanged"
+                 and e["detail"]["serviceEventDetails"]["jobId"] == started["sse-s3"]
+                 and e["detail"]["serviceEventDetails"]["status"] == "Suspended"]
+    path = tmp_path / "suspended.json"
+    path.write_text(json.dumps(suspended[0]))
+    code, body, err = invoke("S3BackfillFunction", str(path), endpoint, **env)
+    assert code == 0, err
+    [count] = [i for i in body["items"] if i["action"] == "DRY_RUN_COUNT"]
+    assert count["details"]["totalTasks"] == 5
+    with urllib.request.urlopen(f"{endpoint}/_atrest/s3control/jobs/{started['sse-s3']}") as r:
+        assert json.load(r)["status"] == "Suspended"
+    assert s3.head_object(Bucket="atrest-demo-bucket", Key="old/0")["ServerSideEncryption"] == "AES256"
+
+
+@pytest.mark.parametrize("function", ["S3ReencryptFunction", "KmsRotationFunction", "StorageAuditFunction",
+                                      "S3BackfillFunction"])
 def test_malformed_event_is_a_function_error_not_a_crash(function, endpoint, tmp_path, target_key):
     path = tmp_path / "truncated.json"
     path.write_text('{"Records": [')
@@ -103,7 +137,7 @@ def test_invalid_configuration_fails_init_naming_the_variable(endpoint, target_k
 
 
 def test_artifacts_use_the_lambda_java_layout():
-    for function in ("S3ReencryptFunction", "KmsRotationFunction", "StorageAuditFunction"):
+    for function in ("S3ReencryptFunction", "KmsRotationFunction", "StorageAuditFunction", "S3BackfillFunction"):
         lib = os.path.join(ROOT, ".aws-sam", "build", function, "lib")
         jars = os.listdir(lib)
         assert any(j.startswith("atrest-core-") for j in jars), jars

@@ -2,6 +2,8 @@
 import os
 import sys
 
+import pytest
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "tools"))
 
 import invoke  # noqa: E402
@@ -66,3 +68,78 @@ def test_sub_resolves_pseudo_parameters():
     tmpl = invoke.TemplateEnvironment(TEMPLATE, "ap-south-1", {})
     assert tmpl.resolve({"Fn::Sub": "arn:${AWS::Partition}:kms:${AWS::Region}:${AWS::AccountId}:key/*"}) == \
         "arn:aws:kms:ap-south-1:123456789012:key/*"
+
+
+def test_resources_resolve_to_local_stand_ins_the_caller_can_replace():
+    _, env = invoke.TemplateEnvironment(TEMPLATE, "us-east-1", {}).function("S3BackfillFunction")
+    assert env["BUCKET_NAMES"] == "atrest-example-bucket"
+    assert env["BACKFILL_REPORT_BUCKET"] == "atrest-local-backfillreportbucket"
+    assert env["BACKFILL_JOB_ROLE_ARN"] == "arn:aws:iam::123456789012:role/atrest-local-BackfillJobRole"
+    assert env["S3_FUNCTION_ARN"] == "arn:aws:lambda:us-east-1:123456789012:function:S3ReencryptFunction:live"
+
+
+# A template with one of each thing the resolver must handle, read as CloudFormation reads it.
+RESOLVER_TEMPLATE = {
+    "Parameters": {"Names": {"Type": "CommaDelimitedList", "Default": "a,b"},
+                   "Flag": {"Type": "String", "Default": "true"},
+                   "Topic": {"Type": "String", "Default": ""}},
+    "Mappings": {"Regions": {"eu-west-1": {"Short": "euw1"}}},
+    "Conditions": {"FlagOn": {"Fn::Equals": [{"Ref": "Flag"}, "true"]},
+                   "HasTopic": {"Fn::Not": [{"Fn::Equals": [{"Ref": "Topic"}, ""]}]},
+                   "Both": {"Fn::And": [{"Condition": "FlagOn"}, {"Condition": "HasTopic"}]},
+                   "Either": {"Fn::Or": [{"Condition": "FlagOn"}, {"Condition": "HasTopic"}]}},
+    "Resources": {"Queue": {"Type": "AWS::SQS::Queue"},
+                  "Named": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": {"Fn::Sub": "q-${Flag}"}}},
+                  "Bucket": {"Type": "AWS::S3::Bucket"},
+                  "Role": {"Type": "AWS::IAM::Role", "Properties": {"RoleName": "fixed"}}},
+}
+
+
+@pytest.mark.parametrize("expression, params, expected", [
+    ({"Ref": "Names"}, {}, ["a", "b"]),
+    ({"Ref": "Names"}, {"Names": ""}, []),
+    ({"Ref": "AWS::Region"}, {}, "eu-west-1"),
+    ({"Ref": "Queue"}, {}, "https://sqs.eu-west-1.amazonaws.com/123456789012/atrest-local-Queue"),
+    ({"Ref": "Bucket"}, {}, "atrest-local-bucket"),
+    ({"Fn::GetAtt": ["Queue", "Arn"]}, {}, "arn:aws:sqs:eu-west-1:123456789012:atrest-local-Queue"),
+    ({"Fn::GetAtt": "Named.QueueName"}, {"Flag": "false"}, "q-false"),
+    ({"Fn::GetAtt": ["Role", "Arn"]}, {}, "arn:aws:iam::123456789012:role/fixed"),
+    ({"Fn::Sub": "arn:${AWS::Partition}:s3:::${Bucket}/*"}, {}, "arn:aws:s3:::atrest-local-bucket/*"),
+    ({"Fn::Sub": ["${X}-${Queue.Arn}-${!Literal}", {"X": {"Ref": "Flag"}}]}, {},
+     "true-arn:aws:sqs:eu-west-1:123456789012:atrest-local-Queue-${Literal}"),
+    ({"Fn::Join": ["/*,", {"Ref": "Names"}]}, {}, "a/*,b"),
+    ({"Fn::Split": [",", {"Fn::Sub": ["x${I}/*", {"I": {"Fn::Join": ["/*,x", {"Ref": "Names"}]}}]}]}, {},
+     ["xa/*", "xb/*"]),
+    ({"Fn::Select": [1, {"Ref": "Names"}]}, {}, "b"),
+    ({"Fn::FindInMap": ["Regions", {"Ref": "AWS::Region"}, "Short"]}, {}, "euw1"),
+    ({"Fn::If": ["FlagOn", "on", "off"]}, {}, "on"),
+    ({"Fn::If": ["FlagOn", "on", "off"]}, {"Flag": "false"}, "off"),
+    ({"Fn::If": ["Both", "both", "not both"]}, {"Topic": "t"}, "both"),
+    ({"Fn::If": ["Both", "both", "not both"]}, {}, "not both"),
+    ({"Fn::If": ["Either", "one", "none"]}, {"Flag": "false"}, "none"),
+    ([1, {"Fn::If": ["HasTopic", 2, {"Ref": "AWS::NoValue"}]}, 3], {}, [1, 3]),
+    ({"Keep": 1, "Drop": {"Fn::If": ["HasTopic", 2, {"Ref": "AWS::NoValue"}]}}, {}, {"Keep": 1}),
+    ([{"Fn::If": ["HasTopic", {"Statement": [{"Resource": {"Ref": "Topic"}}]}, {"Ref": "AWS::NoValue"}]}],
+     {"Topic": "arn:aws:sns:eu-west-1:1:t"}, [{"Statement": [{"Resource": "arn:aws:sns:eu-west-1:1:t"}]}]),
+])
+def test_intrinsic_functions_resolve_as_cloudformation_resolves_them(expression, params, expected):
+    env = invoke.TemplateEnvironment(None, "eu-west-1", params, template=RESOLVER_TEMPLATE)
+    assert env.resolve(expression) == expected
+
+
+@pytest.mark.parametrize("expression", [
+    {"Ref": "Nothing"}, {"Fn::ImportValue": "x"}, {"Fn::If": ["NoSuchCondition", 1, 2]},
+    {"Fn::GetAtt": ["Queue", "NoSuchAttribute"]},
+])
+def test_what_cannot_be_resolved_locally_is_named(expression):
+    env = invoke.TemplateEnvironment(None, "eu-west-1", {}, template=RESOLVER_TEMPLATE)
+    with pytest.raises(SystemExit) as e:
+        env.resolve(expression)
+    assert "invoke:" in str(e.value)
+
+
+def test_the_variables_that_stand_for_a_parameter_are_known():
+    env = invoke.TemplateEnvironment(TEMPLATE, "us-east-1", {})
+    behind = env.parameters_behind("StorageAuditFunction")
+    assert behind["TAG_RESOURCES"] == "TagResources" and behind["DRY_RUN"] == "DryRun"
+    assert "POWERTOOLS_SERVICE_NAME" not in behind  # a literal, not a parameter

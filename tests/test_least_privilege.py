@@ -22,7 +22,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 from invoke import _CfnLoader  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODULES = {"S3ReencryptFunction": "s3-reencrypt", "KmsRotationFunction": "kms-rotation"}
+MODULES = {"S3ReencryptFunction": "s3-reencrypt", "KmsRotationFunction": "kms-rotation",
+           "S3BackfillFunction": "s3-backfill"}
 AUDIT = "StorageAuditFunction"
 AUDIT_PERMISSION_TESTS = [os.path.join(ROOT, "functions", "storage-audit", "src", "test", "java", "dev", "atrest",
                                        "audit", name) for name in ("AuditPermissionsTest.java",
@@ -33,7 +34,11 @@ IAM_SERVICES = {"ec2": "ec2", "elasticfilesystem": "efs", "kms": "kms", "s3": "s
 # SDK client class -> (botocore service name, IAM prefix)
 CLIENTS = {"S3Client": ("s3", "s3"), "KmsClient": ("kms", "kms"), "Ec2Client": ("ec2", "ec2"),
            "EfsClient": ("efs", "elasticfilesystem"), "SecurityHubClient": ("securityhub", "securityhub"),
-           "SnsClient": ("sns", "sns"), "StsClient": ("sts", "sts")}
+           "SnsClient": ("sns", "sns"), "StsClient": ("sts", "sts"),
+           "ResourceGroupsTaggingApiClient": ("resourcegroupstaggingapi", "tag"),
+           "AccountClient": ("account", "account"),
+           # S3 Control's job operations are authorised as s3:<Operation> (CreateJob, DescribeJob, ListJobs, ...).
+           "S3ControlClient": ("s3control", "s3")}
 # Operations whose IAM action is not prefix:OperationName (AWS Service Authorization Reference for S3).
 S3_ACTIONS = {
     "HeadObject": {"s3:GetObject"},
@@ -50,6 +55,10 @@ S3_ACTIONS = {
     "ListBuckets": {"s3:ListAllMyBuckets"},
     "GetObjectAttributes": {"s3:GetObject", "s3:GetObjectAttributes"},
     "UpdateObjectEncryption": {"s3:UpdateObjectEncryption"},
+    "GetObjectAcl": {"s3:GetObjectAcl"},
+    "GetBucketAcl": {"s3:GetBucketAcl"},
+    "ListObjectVersions": {"s3:ListBucketVersions"},
+    "ListMultipartUploads": {"s3:ListBucketMultipartUploads"},
 }
 # Granted but not called by the code, each for a documented reason.
 INDIRECT = {
@@ -62,9 +71,32 @@ INDIRECT = {
         "kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo",
         # CopyObject with TaggingDirective COPY needs the tagging actions on both sides.
         "s3:GetObjectTagging", "s3:PutObjectTagging",
+        # GetObjectAcl of a named version is authorised as s3:GetObjectVersionAcl.
+        "s3:GetObjectVersionAcl",
+        # HeadObject shows Object Lock settings only to a caller with these; CopyObject and CreateMultipartUpload
+        # with x-amz-grant-* and x-amz-object-lock-* headers need the Put ones (Service Authorization Reference,
+        # "API operations defined by Amazon S3").
+        "s3:GetObjectRetention", "s3:GetObjectLegalHold",
+        "s3:PutObjectAcl", "s3:PutObjectRetention", "s3:PutObjectLegalHold",
     },
 }
 
+
+INDIRECT["S3BackfillFunction"] = {
+    # CreateJob with tags is also authorised as s3:PutJobTagging, and passes the job role (iam:PassRole).
+    "s3:PutJobTagging", "iam:PassRole",
+    # Lets S3 answer 404 instead of 403 for a completion report that was never written.
+    "s3:ListBucket",
+}
+
+# The backfill's job role: what the S3 User Guide documents for an UpdateObjectEncryption job with a generated
+# manifest (s3:PutInventoryConfiguration on the source bucket) and a completion report, the target key's KMS actions,
+# and LambdaInvoke of the S3 function for what UpdateObjectEncryption does not take.
+JOB_ROLE_ACTIONS = {
+    "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:UpdateObjectEncryption", "s3:PutInventoryConfiguration",
+    "s3:GetBucketLocation", "kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo",
+    "lambda:InvokeFunction",
+}
 
 # Operations AWS authorises without any IAM permission.
 NO_PERMISSION_NEEDED = {"sts:GetCallerIdentity"}
@@ -149,3 +181,30 @@ def test_storage_audit_grants_only_real_actions_and_its_java_tests_prove_the_res
     for path in AUDIT_PERMISSION_TESTS:
         with open(path) as f:
             assert "permissions()" in f.read(), f"{path} no longer checks the checks' declared permissions"
+
+
+def _template():
+    with open(os.path.join(ROOT, "template.yaml")) as f:
+        return yaml.load(f, Loader=_CfnLoader)
+
+
+def test_backfill_job_role_has_exactly_the_documented_permissions_and_trusts_only_batch_operations():
+    role = _template()["Resources"]["BackfillJobRole"]["Properties"]
+    trust = role["AssumeRolePolicyDocument"]["Statement"]
+    assert [(t["Effect"], t["Principal"], t["Action"]) for t in trust] == [
+        ("Allow", {"Service": "batchoperations.s3.amazonaws.com"}, "sts:AssumeRole")]
+    granted = set()
+    for policy in role["Policies"]:
+        for statement in policy["PolicyDocument"]["Statement"]:
+            assert statement["Effect"] == "Allow"
+            assert statement["Resource"] != "*", statement
+            actions = statement["Action"]
+            granted.update([actions] if isinstance(actions, str) else actions)
+    assert granted == JOB_ROLE_ACTIONS
+
+
+def test_backfill_function_may_pass_the_job_role_only():
+    statements = _template()["Resources"]["S3BackfillFunction"]["Properties"]["Policies"][0]["Statement"]
+    passing = [st for st in statements if "iam:PassRole" in ([st["Action"]] if isinstance(st["Action"], str)
+                                                             else st["Action"])]
+    assert [st["Resource"] for st in passing] == [{"Fn::GetAtt": ["BackfillJobRole", "Arn"]}]

@@ -33,3 +33,11 @@ def test_performance_page_and_readme_summary_are_the_latest_bench_run():
     summary = _between(os.path.join(root, "README.md"), "<!-- bench-summary:start -->", "<!-- bench-summary:end -->")
     assert summary == open(os.path.join(results, "latest-summary.md"), encoding="utf-8").read().strip(), \
         "README's performance summary is not bench/results/latest-summary.md: run make bench"
+
+
+def test_readme_backfill_figures_are_the_latest_backfill_bench():
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
+    section = readme.split("<!-- bench-backfill:start -->", 1)[1].split("<!-- bench-backfill:end -->", 1)[0].strip()
+    latest = open(os.path.join(root, "bench", "results", "backfill.md"), encoding="utf-8").read().strip()
+    assert section == latest, "README's backfill figures are not bench/results/backfill.md: run bench/backfill.py"

@@ -12,7 +12,8 @@ import yaml  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 START, END = "<!-- config-table:start -->", "<!-- config-table:end -->"
-SHORT = {"S3ReencryptFunction": "S3", "KmsRotationFunction": "KMS", "StorageAuditFunction": "Audit"}
+SHORT = {"S3ReencryptFunction": "S3", "KmsRotationFunction": "KMS", "StorageAuditFunction": "Audit",
+         "S3BackfillFunction": "Backfill"}
 
 
 def _refs(value):

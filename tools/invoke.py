@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
-"""Docker-free `sam local invoke`: runs a function's `sam build` artifact in a fresh JVM through the real Lambda
-Java runtime interface client (RIC), against a small local implementation of the Lambda Runtime API.
+"""Docker-free `sam local invoke`: runs a function's `sam build` artifact in a fresh JVM through the real Lambda Java
+runtime interface client (RIC), against a small local implementation of the Lambda Runtime API.
 
     python tools/invoke.py S3ReencryptFunction events/s3-put.json
 
 The function's environment comes from template.yaml (Globals + the function's own variables, parameters at their
 defaults); a variable the caller has set in its own environment overrides the template's value (e.g. DRY_RUN,
 TARGET_KMS_KEY_ARN), and the caller's AWS_* settings (AWS_ENDPOINT_URL, credentials, region) are passed through.
-Template parameters can be overridden with ATREST_PARAM_<Name>=value.
+Template parameters can be overridden with ATREST_PARAM_<Name>=value; a variable the template takes from a parameter
+(DRY_RUN: !Ref DryRun) sets that parameter too when the caller sets it, unless ATREST_PARAM_<Name> is given.
+
+--as-function-role (or ATREST_AS_FUNCTION_ROLE=1), against the local emulator with IAM enforced: the function runs
+with the credentials of its own role, created in the emulator from the built template's policy for it with the
+parameters in force (tools/function_role.py); the caller's credentials must be allowed to create and assume it.
+For tests only, ATREST_ROLE_WITHOUT_ACTIONS=a,b takes those actions out of that policy.
 
 The function runs in the account of the caller's credentials (STS GetCallerIdentity; 123456789012 when that cannot
 be asked): its invoked function ARN names that account, as Lambda's does, and the functions act only on it.
@@ -19,6 +25,7 @@ import argparse
 import http.server
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -36,7 +43,7 @@ PASS_THROUGH_PREFIXES = ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_AC
 
 # ---------------------------------------------------------------- template
 
-class _CfnLoader(yaml.SafeLoader):
+class _CfnLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """Reads CloudFormation short-form tags (!Ref, !Sub, ...) as their long form ({"Ref": ...})."""
 
 
@@ -56,19 +63,72 @@ def _construct_tag(loader, tag_suffix, node):
 _CfnLoader.add_multi_constructor("!", _construct_tag)
 
 
+ACCOUNT_ID = "123456789012"
+STACK_NAME = "atrest-local"
+# AWS::NoValue: removes the list item or property it stands for.
+NO_VALUE = object()
+
+# How a resource of the template is named and addressed locally, for Ref (None) and Fn::GetAtt: the property that
+# names it, and the format of each attribute ({name}, {region}, {account}, {partition}, {p[Property]} for another
+# of its properties). A resource without that property gets CloudFormation's kind of name, <stack>-<logical id>
+# (without CloudFormation's random suffix).
+RESOURCE_NAMES = {
+    "AWS::SQS::Queue": ("QueueName", {None: "https://sqs.{region}.amazonaws.com/{account}/{name}",
+                                      "QueueUrl": "https://sqs.{region}.amazonaws.com/{account}/{name}",
+                                      "Arn": "arn:{partition}:sqs:{region}:{account}:{name}", "QueueName": "{name}"}),
+    "AWS::SNS::Topic": ("TopicName", {None: "arn:{partition}:sns:{region}:{account}:{name}",
+                                      "TopicArn": "arn:{partition}:sns:{region}:{account}:{name}",
+                                      "TopicName": "{name}"}),
+    "AWS::S3::Bucket": ("BucketName", {None: "{name}", "Arn": "arn:{partition}:s3:::{name}",
+                                       "DomainName": "{name}.s3.amazonaws.com"}),
+    "AWS::IAM::Role": ("RoleName", {None: "{name}", "Arn": "arn:{partition}:iam::{account}:role/{name}"}),
+    "AWS::Lambda::Function": ("FunctionName", {None: "{name}",
+                                               "Arn": "arn:{partition}:lambda:{region}:{account}:function:{name}"}),
+    "AWS::Serverless::Function": ("FunctionName", {None: "{name}",
+                                                   "Arn": "arn:{partition}:lambda:{region}:{account}:function:{name}"}),
+    "AWS::Lambda::Alias": ("Name", {None: "arn:{partition}:lambda:{region}:{account}:function:"
+                                          "{p[FunctionName]}:{name}"}),
+    "AWS::Events::Rule": ("Name", {None: "{name}", "Arn": "arn:{partition}:events:{region}:{account}:rule/{name}"}),
+    "AWS::Logs::LogGroup": ("LogGroupName", {None: "{name}",
+                                             "Arn": "arn:{partition}:logs:{region}:{account}:log-group:{name}:*"}),
+    "AWS::Scheduler::ScheduleGroup": ("Name", {None: "{name}", "Arn": "arn:{partition}:scheduler:{region}:{account}:"
+                                                                      "schedule-group/{name}"}),
+    "AWS::DynamoDB::Table": ("TableName", {None: "{name}",
+                                           "Arn": "arn:{partition}:dynamodb:{region}:{account}:table/{name}"}),
+    # A key's id is generated: a fixed one per logical id.
+    "AWS::KMS::Key": (None, {None: "{key_id}", "KeyId": "{key_id}",
+                             "Arn": "arn:{partition}:kms:{region}:{account}:key/{key_id}"}),
+}
+
+
 class TemplateEnvironment:
-    def __init__(self, template_path, region, overrides):
-        with open(template_path) as f:
-            self.template = yaml.load(f, Loader=_CfnLoader)
+    """A CloudFormation or SAM template with its parameters in force (the defaults, then `overrides`) in one region
+    of the local account: resolves intrinsic functions (Ref, Fn::Sub, Fn::Join, Fn::Split, Fn::Select, Fn::If,
+    Fn::GetAtt, Fn::FindInMap, the condition functions, pseudo parameters, AWS::NoValue) as CloudFormation would."""
+
+    def __init__(self, template_path, region, overrides, template=None):
+        if template is None:
+            with open(template_path) as f:
+                template = yaml.load(f, Loader=_CfnLoader)
+        self.template = template
         self.region = region
+        self.overrides = dict(overrides)
         self.params = {}
         for name, spec in self.template.get("Parameters", {}).items():
             value = overrides.get(name, spec.get("Default", ""))
             if spec.get("Type") == "CommaDelimitedList":
                 value = [v.strip() for v in str(value).split(",")] if value != "" else []
             self.params[name] = value
-        self.pseudo = {"AWS::Region": region, "AWS::AccountId": "123456789012", "AWS::Partition": "aws",
-                       "AWS::StackName": "atrest-local", "AWS::URLSuffix": "amazonaws.com"}
+        self.pseudo = {"AWS::Region": region, "AWS::AccountId": ACCOUNT_ID, "AWS::Partition": "aws",
+                       "AWS::StackName": STACK_NAME, "AWS::URLSuffix": "amazonaws.com",
+                       "AWS::StackId": f"arn:aws:cloudformation:{region}:{ACCOUNT_ID}:stack/{STACK_NAME}/"
+                                       "00000000-0000-4000-8000-000000000000",
+                       "AWS::NotificationARNs": [], "AWS::NoValue": NO_VALUE}
+        self._conditions = {}
+
+    def with_overrides(self, more):
+        """The same template with more parameter values."""
+        return TemplateEnvironment(None, self.region, {**self.overrides, **more}, template=self.template)
 
     def function(self, logical_id):
         resource = self.template.get("Resources", {}).get(logical_id)
@@ -79,64 +139,168 @@ class TemplateEnvironment:
         props = dict(globals_fn)
         props.update(resource.get("Properties", {}))
         env = {}
-        for source in (globals_fn, resource.get("Properties", {})):
-            for k, v in source.get("Environment", {}).get("Variables", {}).items():
-                # The caller's own value wins (main): a variable it sets is not resolved here, so it may stand for a
-                # resource of the stack (TARGET_KMS_KEY_ARN with CreateTargetKey) that has no local value.
-                env[k] = os.environ[k] if k in os.environ else self.resolve(v)
+        for k, v in self._variables(logical_id).items():
+            value = self.resolve(v)
+            if value is not NO_VALUE:
+                env[k] = value
         return props, {k: _stringify(v) for k, v in env.items()}
 
-    def condition(self, name):
-        """The truth of one of the template's Conditions, with the parameters in force."""
-        spec = self.template.get("Conditions", {}).get(name)
-        if spec is None:
-            raise SystemExit(f"invoke: no condition {name!r} in the template")
-        return self._truth(spec)
+    def parameters_behind(self, logical_id):
+        """{variable: parameter} for the function's variables that are exactly a parameter (!Ref Name)."""
+        return {k: v["Ref"] for k, v in self._variables(logical_id).items()
+                if isinstance(v, dict) and list(v) == ["Ref"] and v["Ref"] in self.params}
 
-    def _truth(self, expression):
-        (fn, arg), = expression.items()
-        if fn == "Condition":
-            return self.condition(arg)
-        if fn == "Fn::Equals":
-            left, right = (_stringify(self.resolve(a)) for a in arg)
-            return left == right
-        if fn == "Fn::Not":
-            return not self._truth(arg[0])
-        if fn == "Fn::And":
-            return all(self._truth(a) for a in arg)
-        if fn == "Fn::Or":
-            return any(self._truth(a) for a in arg)
-        raise SystemExit(f"invoke: {fn} is not a condition function")
+    def _variables(self, logical_id):
+        merged = {}
+        globals_fn = self.template.get("Globals", {}).get("Function", {})
+        for source in (globals_fn, self.template["Resources"][logical_id].get("Properties", {})):
+            merged.update(source.get("Environment", {}).get("Variables", {}))
+        return merged
+
+    # ---------------------------------------------------------------- intrinsic functions
 
     def resolve(self, value):
-        if isinstance(value, dict) and len(value) == 1:
-            (fn, arg), = value.items()
-            if fn == "Ref":
-                if arg in self.params:
-                    return self.params[arg]
-                if arg in self.pseudo:
-                    return self.pseudo[arg]
-                raise SystemExit(f"invoke: cannot resolve !Ref {arg} locally")
-            if fn == "Fn::Join":
-                sep, items = arg
-                items = self.resolve(items)
-                return self.resolve(sep).join(_stringify(self.resolve(i)) for i in items)
-            if fn == "Fn::Sub":
-                text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
-                names = {**self.pseudo, **{k: _stringify(v) for k, v in self.params.items()},
-                         **{k: _stringify(self.resolve(v)) for k, v in extra.items()}}
-                for k, v in names.items():
-                    text = text.replace("${" + k + "}", _stringify(v))
-                return text
-            if fn == "Fn::If":
-                name, if_true, if_false = arg
-                return self.resolve(if_true if self.condition(name) else if_false)
-            if fn == "Fn::GetAtt":
-                raise SystemExit(f"invoke: {'.'.join(arg)} is a resource of the stack, with no local value: set the "
-                                 f"variable that takes it in your environment")
+        """The value with every intrinsic function resolved; NO_VALUE where it is AWS::NoValue (items and properties
+        that resolve to it are removed from lists and maps)."""
         if isinstance(value, list):
-            return [self.resolve(v) for v in value]
+            items = (self.resolve(v) for v in value)
+            return [v for v in items if v is not NO_VALUE]
+        if not isinstance(value, dict):
+            return value
+        if len(value) == 1:
+            (name, arg), = value.items()
+            if name == "Ref":
+                return self._ref(arg)
+            if name.startswith("Fn::"):
+                handler = self._FUNCTIONS.get(name)
+                if handler is None:
+                    raise SystemExit(f"invoke: {name} is not supported locally")
+                return handler(self, arg)
+        resolved = {k: self.resolve(v) for k, v in value.items()}
+        return {k: v for k, v in resolved.items() if v is not NO_VALUE}
+
+    def condition(self, name):
+        """The truth of one of the template's Conditions."""
+        if name not in self._conditions:
+            spec = self.template.get("Conditions", {}).get(name)
+            if spec is None:
+                raise SystemExit(f"invoke: no condition {name!r} in the template")
+            self._conditions[name] = self._truth(spec)
+        return self._conditions[name]
+
+    def _truth(self, expression):
+        if isinstance(expression, dict) and list(expression) == ["Condition"]:
+            return self.condition(expression["Condition"])
+        value = self.resolve(expression)
+        if not isinstance(value, bool):
+            raise SystemExit(f"invoke: {expression!r} is not a condition")
         return value
+
+    def _ref(self, name):
+        if name in self.params:
+            return self.params[name]
+        if name in self.pseudo:
+            return self.pseudo[name]
+        if name in self.template.get("Resources", {}):
+            return self.physical(name)
+        function, _, alias = name.partition(".")
+        if alias == "Alias" and self.template.get("Resources", {}).get(function, {}).get("Type") \
+                == "AWS::Serverless::Function":
+            # SAM's <Function>.Alias: the function's AutoPublishAlias ("live" from Globals).
+            props = {**self.template.get("Globals", {}).get("Function", {}),
+                     **self.template["Resources"][function].get("Properties", {})}
+            return f"{self.physical(function, 'Arn')}:{props.get('AutoPublishAlias', 'live')}"
+        raise SystemExit(f"invoke: cannot resolve !Ref {name} locally")
+
+    def physical(self, logical_id, attribute=None):
+        """What Ref (attribute None) or Fn::GetAtt gives for a resource of the template, named as RESOURCE_NAMES
+        says."""
+        resource = self.template["Resources"][logical_id]
+        kind = resource.get("Type")
+        if kind not in RESOURCE_NAMES or attribute not in RESOURCE_NAMES[kind][1]:
+            what = f"{logical_id}.{attribute}" if attribute else logical_id
+            raise SystemExit(f"invoke: cannot resolve {what} ({kind}) locally: add it to RESOURCE_NAMES")
+        name_property, formats = RESOURCE_NAMES[kind]
+        props = resource.get("Properties", {})
+        if name_property and name_property in props:
+            name = _stringify(self.resolve(props[name_property]))
+        elif kind == "AWS::Serverless::Function":
+            # Run locally under its logical id (main() names the invoked function so): the same name everywhere.
+            name = logical_id
+        else:
+            name = f"{self.pseudo['AWS::StackName']}-{logical_id}"
+            name = name.lower() if kind == "AWS::S3::Bucket" else name
+        return formats[attribute].format(name=name, region=self.region, account=self.pseudo["AWS::AccountId"],
+                                         partition=self.pseudo["AWS::Partition"], p=_Resolving(self, props),
+                                         key_id=uuid.uuid5(uuid.NAMESPACE_URL, logical_id))
+
+    def _sub(self, arg):
+        text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
+        variables = {k: self.resolve(v) for k, v in extra.items()}
+
+        def value(match):
+            name = match.group(1)
+            if name.startswith("!"):
+                return "${" + name[1:] + "}"
+            if name in variables:
+                return _stringify(variables[name])
+            if "." in name and name.split(".", 1)[0] in self.template.get("Resources", {}):
+                return _stringify(self.physical(*name.split(".", 1)))
+            return _stringify(self._ref(name))
+        return re.sub(r"\$\{([^}]+)\}", value, text)
+
+    def _join(self, arg):
+        separator, items = arg
+        values = self.resolve(items)
+        return self.resolve(separator).join(_stringify(v) for v in values)
+
+    def _split(self, arg):
+        separator, text = arg
+        return _stringify(self.resolve(text)).split(self.resolve(separator))
+
+    def _select(self, arg):
+        index, items = arg
+        return self.resolve(items)[int(self.resolve(index))]
+
+    def _if(self, arg):
+        name, if_true, if_false = arg
+        return self.resolve(if_true if self.condition(name) else if_false)
+
+    def _getatt(self, arg):
+        logical_id, attribute = arg.split(".", 1) if isinstance(arg, str) else arg
+        return self.physical(logical_id, self.resolve(attribute))
+
+    def _find_in_map(self, arg):
+        name, top, second = (self.resolve(a) for a in arg)
+        return self.resolve(self.template["Mappings"][name][top][second])
+
+    def _equals(self, arg):
+        left, right = (self.resolve(a) for a in arg)
+        return _stringify(left) == _stringify(right)
+
+    def _not(self, arg):
+        return not self._truth(arg[0])
+
+    def _and(self, arg):
+        return all(self._truth(a) for a in arg)
+
+    def _or(self, arg):
+        return any(self._truth(a) for a in arg)
+
+    _FUNCTIONS = {"Fn::Sub": _sub, "Fn::Join": _join, "Fn::Split": _split, "Fn::Select": _select, "Fn::If": _if,
+                  "Fn::GetAtt": _getatt, "Fn::FindInMap": _find_in_map, "Fn::Equals": _equals, "Fn::Not": _not,
+                  "Fn::And": _and, "Fn::Or": _or}
+
+
+class _Resolving:
+    """A resource's properties, each resolved when a name format asks for it."""
+
+    def __init__(self, env, props):
+        self.env = env
+        self.props = props
+
+    def __getitem__(self, name):
+        return _stringify(self.env.resolve(self.props[name]))
 
 
 def _stringify(value):
@@ -226,7 +390,9 @@ class RuntimeApi:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll: shutdown() waits for the loop to notice, and the default half second is most of what the
+        # invoke tool would add around the JVM.
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     def finish(self, kind, body):
         if self.result is None:
@@ -297,6 +463,18 @@ def handler_environment(items):
     return env
 
 
+def role_credentials(args, region, overrides):
+    """AWS_* credentials of the function's own role in the emulator (tools/function_role.py)."""
+    import botocore.session  # boto3 would only add import time
+    import function_role
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    if not endpoint:
+        raise SystemExit("invoke: --as-function-role needs AWS_ENDPOINT_URL (the local emulator, with IAM enforced)")
+    without = [a.strip() for a in os.environ.get("ATREST_ROLE_WITHOUT_ACTIONS", "").split(",") if a.strip()]
+    return function_role.credentials(args.function, os.path.join(args.build_dir, "template.yaml"), region,
+                                     overrides, endpoint, botocore.session.get_session(), without)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("function", help="logical id in template.yaml, e.g. S3ReencryptFunction")
@@ -311,10 +489,16 @@ def main(argv=None):
                         help="a variable of the --handler run's environment (template functions take theirs from "
                              "template.yaml); repeatable")
     parser.add_argument("--stats", help="write {elapsed_ms, peak_rss_kb, outcome} of the run to this JSON file")
+    parser.add_argument("--as-function-role", action="store_true",
+                        default=os.environ.get("ATREST_AS_FUNCTION_ROLE") == "1",
+                        help="run with the credentials of the function's own role, made in the emulator from the "
+                             "built template (default: ATREST_AS_FUNCTION_ROLE=1)")
     args = parser.parse_args(argv)
     if args.env and not args.handler:
         parser.error("--env is for --handler runs; a template function's environment comes from template.yaml "
                      "(override a variable by setting it in your own environment)")
+    if args.as_function_role and args.handler:
+        parser.error("--as-function-role is for template functions: a --handler run has no role in the template")
 
     event = sys.stdin.buffer.read() if args.event == "-" else open(args.event, "rb").read()
     region = os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
@@ -326,6 +510,11 @@ def main(argv=None):
         task_root = args.task_root
     else:
         tmpl = TemplateEnvironment(args.template, region, overrides)
+        tmpl.function(args.function)  # names the known functions when this is none of them
+        implied = {param: os.environ[var] for var, param in tmpl.parameters_behind(args.function).items()
+                   if var in os.environ and param not in overrides}
+        overrides = {**overrides, **implied}
+        tmpl = tmpl.with_overrides(implied)
         props, fn_env = tmpl.function(args.function)
         task_root = os.path.join(args.build_dir, args.function)
     if not os.path.isdir(os.path.join(task_root, "lib")):
@@ -336,10 +525,7 @@ def main(argv=None):
     timeout = args.timeout or float(props.get("Timeout", 3))
     memory = str(props.get("MemorySize", 128))
     function_name = args.function
-    account = caller_account(region, os.environ.get("AWS_ACCESS_KEY_ID", "testing"),
-                             os.environ.get("AWS_SECRET_ACCESS_KEY", "testing"), os.environ.get("AWS_SESSION_TOKEN"))
-    function_arn = f"arn:aws:lambda:{region}:{account}:function:{function_name}"
-    api = RuntimeApi(event, function_arn, timeout)
+    api = RuntimeApi(event, None, timeout)
     api.thread.start()
 
     env = {k: v for k, v in os.environ.items()
@@ -361,6 +547,15 @@ def main(argv=None):
     })
     env.setdefault("AWS_ACCESS_KEY_ID", "testing")
     env.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    if args.as_function_role:
+        role_started = time.monotonic()
+        env.update(role_credentials(args, region, overrides))
+        print(f"invoke: {args.function} runs as its role from the built template "
+              f"({(time.monotonic() - role_started) * 1000:.0f} ms to make and assume it)", file=sys.stderr)
+    # Served with the first event, once the JVM asks for it.
+    account = caller_account(region, env["AWS_ACCESS_KEY_ID"], env["AWS_SECRET_ACCESS_KEY"],
+                             env.get("AWS_SESSION_TOKEN"))
+    api.function_arn = f"arn:aws:lambda:{region}:{account}:function:{function_name}"
     classpath = os.pathsep.join(os.path.join(args.ric_dir, j) for j in sorted(os.listdir(args.ric_dir)))
     cmd = [find_java(), "-cp", classpath, RIC_MAIN, props["Handler"]]
     started = time.monotonic()
@@ -380,11 +575,11 @@ def main(argv=None):
         cpu_ms = _cpu_ms(proc.pid)
     finally:
         if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            # The answer is in and the JVM is blocked asking for the next event; everything it printed is already
+            # written (its output is our stderr, unbuffered). Lambda would freeze it, not shut it down: stopping it
+            # outright spares the invoke the JVM's shutdown hooks (a few hundred ms).
+            proc.kill()
+            proc.wait()
         api.server.shutdown()
     kind, body = api.result
     print(f"invoke: {function_name} -> {kind} in {elapsed_ms:.0f} ms (JVM start to response)", file=sys.stderr)

@@ -1,5 +1,6 @@
 """The WSGI application: moto's dispatcher behind a middleware that classifies every request (service,
-operation), lets atrest's extensions answer the operations moto gets wrong, and records each request."""
+operation), authorises it (authorization.py: IAM, once moto's INITIAL_NO_AUTH_ACTION_COUNT allowance is used up),
+lets atrest's extensions answer the operations moto gets wrong, and records each request."""
 import io
 import json
 import socket
@@ -10,7 +11,7 @@ import time
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.wrappers import Request, Response
 
-from . import accounts, extensions, faults
+from . import accounts, authorization, extensions, faults
 from .classify import classify
 
 _CREDENTIAL = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
@@ -65,9 +66,11 @@ class EmulatorApp:
             status_holder["status"] = int(status.split(" ", 1)[0])
             return start_response(status, headers, exc_info)
 
-        # Faults first and outside the write lock: a delayed or held request must not stop the others.
+        # Authorisation first, as AWS does; then faults, outside the write lock: a delayed or held request must not
+        # stop the others.
         try:
-            response = faults.intercept(call, request, region)
+            denied = authorization.authorize(call, request, body, region)
+            response = denied if denied is not None else faults.intercept(call, request, region)
             with extensions.exclusive(call):
                 if response is None:
                     response = extensions.dispatch(call, request, body, region)
@@ -79,6 +82,8 @@ class EmulatorApp:
                           "query": environ.get("QUERY_STRING", ""), "region": region, "account": account,
                           "status": None, "extension": True, "dropped": True, "ms": 0})
             return []
+        finally:
+            authorization.done()
         if environ.get(faults.DROP_AFTER):
             # The request was served (the write is committed); its answer is thrown away with the connection.
             _drop(environ)
@@ -98,7 +103,9 @@ class EmulatorApp:
                 "region": region,
                 "account": account,
                 "status": status_holder.get("status"),
-                "extension": response is not None,
+                "extension": response is not None and denied is None,
+                "denied": denied is not None,
+                "authorization": environ.get(authorization.DECISION),
                 "ms": round((time.monotonic() - started) * 1000, 2),
             })
         return result

@@ -28,6 +28,8 @@ def classify(service, environ, body):
         return _s3control(method, path)
     if service == "s3":
         return _s3(method, path, query, environ)
+    if (service, method, path) in _REST_JSON:
+        return Call(service, _REST_JSON[(service, method, path)])
     return Call(service, f"{method} {path}")
 
 
@@ -47,6 +49,10 @@ def _s3control(method, path):
         sub = (match.group(2) or match.group(1) or "")
         operation = _S3CONTROL_JOB_OPERATIONS.get((method, sub))
     return Call("s3control", operation or f"{method} {path}")
+
+
+# REST-JSON operations an extension answers, named by their HTTP binding in the service model.
+_REST_JSON = {("account", "POST", "/listRegions"): "ListRegions"}
 
 
 def _s3(method, path, query, environ):

@@ -1,5 +1,8 @@
 """pytest fixtures shared by the emulator's own tests and the end-to-end tests: a session-wide emulator,
-reset before every test, and boto3 clients pointed at it."""
+reset before every test, and boto3 clients pointed at it.
+
+A conftest that overrides iam_enforced to return True gets an emulator that enforces IAM: after each reset an
+administrator is created (process.create_admin) and `credentials`, `client` and `raw_s3` act as it."""
 import json
 import re
 import urllib.error
@@ -14,8 +17,14 @@ from . import process
 
 
 @pytest.fixture(scope="session")
-def endpoint(tmp_path_factory):
-    with process.running(tmp_path_factory.mktemp("emulator") / "emulator.log") as url:
+def iam_enforced():
+    """Whether the session's emulator enforces IAM (off: any credentials do)."""
+    return False
+
+
+@pytest.fixture(scope="session")
+def endpoint(tmp_path_factory, iam_enforced):
+    with process.running(tmp_path_factory.mktemp("emulator") / "emulator.log", iam=iam_enforced) as url:
         yield url
 
 
@@ -26,11 +35,19 @@ def reset_emulator(endpoint):
 
 
 @pytest.fixture
-def client(endpoint):
+def credentials(endpoint, iam_enforced, reset_emulator):
+    """The identity tests act as, as boto3 takes it: the administrator created after this test's reset when IAM is
+    enforced, else the placeholder every SDK needs."""
+    if iam_enforced:
+        return process.create_admin(endpoint)
+    return {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+
+
+@pytest.fixture
+def client(endpoint, credentials):
     """client("s3") -> a boto3 client against the emulator (path-style, no retries so gaps fail fast)."""
     def make(service, region="us-east-1"):
-        made = boto3.client(service, endpoint_url=endpoint, region_name=region,
-                            aws_access_key_id="testing", aws_secret_access_key="testing",
+        made = boto3.client(service, endpoint_url=endpoint, region_name=region, **credentials,
                             config=Config(s3={"addressing_style": "path"}, retries={"total_max_attempts": 1}))
         if service == "s3control":
             made.meta.events.register("before-call.s3-control", without_account_host)
@@ -55,7 +72,7 @@ def request_log(endpoint):
 
 
 @pytest.fixture
-def raw_s3(endpoint):
+def raw_s3(endpoint, credentials):
     """raw_s3(method, path, body=b"", headers={}) -> (status, headers, body): a SigV4-signed S3 request sent as written,
     for what the SDKs never send (encoded slashes in a bucket name, a PutObject without any checksum)."""
     from botocore.auth import SigV4Auth
@@ -67,7 +84,8 @@ def raw_s3(endpoint):
         headers = {"Content-Type": "application/octet-stream", **(headers or {})}
         request = AWSRequest(method=method, url=endpoint + path, data=body, headers=headers)
         request.headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD"
-        SigV4Auth(Credentials("testing", "testing"), "s3", "us-east-1").add_auth(request)
+        SigV4Auth(Credentials(credentials["aws_access_key_id"], credentials["aws_secret_access_key"]), "s3",
+                  "us-east-1").add_auth(request)
         prepared = request.prepare()
         sent = urllib.request.Request(prepared.url, data=body if method in ("PUT", "POST") else None, method=method,
                                       headers=dict(prepared.headers))

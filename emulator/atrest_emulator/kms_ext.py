@@ -11,6 +11,8 @@ Documented behaviour followed here (AWS KMS API Reference and Developer Guide):
   custom key store keys, and MultiRegionKeyType per key (moto shares one configuration dict between a primary and
   its replicas and flips the primary to REPLICA once a replica is described).
 - ListKeys honours Limit (1..1000, default 100) and Marker, answering Truncated/NextMarker.
+- ListAliases honours Limit (1..100, default 50), Marker and KeyId. The aliases AWS predefines for AWS managed keys
+  (alias/aws/...) that no key carries yet come without TargetKeyId (moto gives them made-up key ids).
 
 Key states and imported key material:
 - Keys with EXTERNAL origin are created PendingImport (moto: Enabled). ImportKeyMaterial makes them Enabled; its

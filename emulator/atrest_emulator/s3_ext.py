@@ -33,12 +33,18 @@ s3_acl (Object Ownership, ACLs), s3_lock (Object Lock), s3_checksum (additional 
   path first and wrote key sub/x into bucket rt-c). In the key, %2F is a slash like any encoded character
   (/bucket/a%2Fb is the key a/b).
 - If-Match on CompleteMultipartUpload: 412 when the current object's ETag differs, 404 NoSuchKey when there is none.
+- If-Match and If-None-Match on CopyObject name the destination (conditional writes, checked with the copy-source
+  conditions and the write under one lock): If-Match, 412 when the destination's current ETag differs and 404
+  NoSuchKey when there is none; If-None-Match "*", 412 when the destination exists. moto ignores both. (SSE-KMS
+  ETags here are still content MD5s, unlike S3's: an If-Match cannot tell two copies of the same bytes apart.)
 - SSE-C: moto ignores the customer-key headers. Here PutObject records them on the version; HeadObject/GetObject
   without the customer key answer 400 (HEAD has no body), and CopyObject of such a source without the
   copy-source customer key answers 400 InvalidRequest.
 - CreateMultipartUpload's x-amz-server-side-encryption-bucket-key-enabled, x-amz-website-redirect-location and
   Object Lock headers are dropped by moto when the upload completes; here they reach the completed object, and a
-  bucket's default retention applies to it as to any new version.
+  bucket's default retention applies to it as to any new version. An upload created without ACL headers completes
+  into an object with the default private ACL, as every other write (moto left it without any, and GetObjectAcl
+  answered 500).
 - BlockedEncryptionTypes of a bucket's default encryption and its refusal of SSE-C writes: s3_encryption.
 - A metadata-only CopyObject in place (MetadataDirective=REPLACE) of an object that is not SSE-KMS keeps its ETag,
   as in S3 (moto's ETag is the MD5 of the content): an ETag condition cannot see such a change, LastModified can.
@@ -206,6 +212,8 @@ def _patch_moto():
         settings = getattr(multipart, "_atrest_settings", {}) if multipart is not None else {}
         key = original_complete(self, bucket_name, multipart_id, body)
         if key is not None:
+            if key.acl is None:
+                key.set_acl(bkt.acl)  # what moto gives PutObject and CopyObject without ACL headers
             if settings.get("bucket_key_enabled") and key.encryption == "aws:kms":
                 key.bucket_key_enabled = settings["bucket_key_enabled"]
             if settings.get("website_redirect_location"):
@@ -431,12 +439,29 @@ def _check_copy_source(request):
     return obj
 
 
+def _destination_conditions(bkt, key, request):
+    wanted = request.headers.get("If-Match")
+    if wanted is not None:
+        current = c.version(bkt, key, None)
+        if not _etag_listed(wanted, c.strip_etag(current.etag)):
+            raise S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold",
+                          Condition="If-Match")
+    if (request.headers.get("If-None-Match") or "").strip() == "*":
+        try:
+            c.version(bkt, key, None)
+        except S3Error:
+            return
+        raise S3Error(412, "PreconditionFailed", "At least one of the pre-conditions you specified did not hold",
+                      Condition="If-None-Match")
+
+
 def copy_object(call, request, body, region):
     try:
         _check_copy_source(request)
         bkt = _bucket_or_none(call.bucket)
         if bkt is None:
             return None
+        _destination_conditions(bkt, call.key, request)
         s3_acl.check_write(bkt, request)
         s3_lock.requested(request, bkt)
         _pending.copy_algorithm = s3_checksum.copy_algorithm(request)

@@ -252,3 +252,27 @@ def test_import_key_material_needs_an_external_key(client):
         kms.import_key_material(KeyId=key["KeyId"], ImportToken=b"t", EncryptedKeyMaterial=b"m",
                                 ExpirationModel="KEY_MATERIAL_DOES_NOT_EXPIRE")
     assert _code(err) == "UnsupportedOperationException"
+
+
+def test_list_aliases_pages_and_names_aws_managed_keys_only_once_they_exist(client, request_log):
+    kms = client("kms")
+    keys = [kms.create_key()["KeyMetadata"]["KeyId"] for _ in range(3)]
+    for i, key in enumerate(keys):
+        kms.create_alias(AliasName=f"alias/app-{i}", TargetKeyId=key)
+    ebs = kms.describe_key(KeyId="alias/aws/ebs")["KeyMetadata"]["KeyId"]
+    pages = list(kms.get_paginator("list_aliases").paginate(PaginationConfig={"PageSize": 4}))
+    aliases = {a["AliasName"]: a.get("TargetKeyId") for p in pages for a in p["Aliases"]}
+    assert all(len(p["Aliases"]) <= 4 for p in pages) and len(pages) == -(-len(aliases) // 4)
+    assert aliases["alias/aws/ebs"] == ebs
+    assert aliases["alias/aws/s3"] is None  # predefined, no key yet
+    assert {aliases[f"alias/app-{i}"] for i in range(3)} == set(keys)
+    assert len([e for e in request_log() if e["operation"] == "ListAliases"]) == len(pages)
+    only = kms.list_aliases(KeyId=keys[1])["Aliases"]
+    assert [a["AliasName"] for a in only] == ["alias/app-1"]
+
+
+@pytest.mark.parametrize("limit", [0, 101])
+def test_list_aliases_limit_outside_1_to_100_is_a_validation_error(unvalidated_kms, limit):
+    with pytest.raises(ClientError) as err:
+        unvalidated_kms.list_aliases(Limit=limit)
+    assert _code(err) == "ValidationException"

@@ -70,6 +70,14 @@ def test_multipart_upload_takes_its_acl_from_create(s3, writer_bucket):
     assert _grants(s3, writer_bucket, "m") == sorted(OWNER_ONLY + [(("Group", ALL_USERS), "READ")])
 
 
+def test_a_multipart_upload_without_acl_headers_gets_the_private_acl(s3, writer_bucket):
+    upload = s3.create_multipart_upload(Bucket=writer_bucket, Key="mp-private")["UploadId"]
+    part = s3.upload_part(Bucket=writer_bucket, Key="mp-private", UploadId=upload, PartNumber=1, Body=b"x")
+    s3.complete_multipart_upload(Bucket=writer_bucket, Key="mp-private", UploadId=upload,
+                                 MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+    assert _grants(s3, writer_bucket, "mp-private") == OWNER_ONLY
+
+
 def test_put_object_acl_sets_the_named_version_from_a_policy_document(s3, writer_bucket):
     s3.put_bucket_versioning(Bucket=writer_bucket, VersioningConfiguration={"Status": "Enabled"})
     v1 = s3.put_object(Bucket=writer_bucket, Key="k", Body=b"1")["VersionId"]

@@ -110,3 +110,22 @@ def test_upload_part_copy_of_a_missing_source_names_what_is_missing(s3):
             s3.upload_part_copy(Bucket=BUCKET, Key="dst", UploadId=upload, PartNumber=1, CopySource=source)
         assert (err.value.response["ResponseMetadata"]["HTTPStatusCode"], err.value.response["Error"]["Code"]) == (
             404, code)
+
+
+def test_if_match_and_if_none_match_name_the_destination_of_a_copy(s3, source):
+    etag, _ = source
+    copy = dict(Bucket=BUCKET, Key="dst", CopySource={"Bucket": BUCKET, "Key": "src"})
+    with pytest.raises(ClientError) as err:
+        s3.copy_object(IfMatch=etag, **copy)  # no destination yet
+    assert err.value.response["Error"]["Code"] == "NoSuchKey"
+    s3.copy_object(IfNoneMatch="*", **copy)
+    with pytest.raises(ClientError) as err:
+        s3.copy_object(IfNoneMatch="*", **copy)
+    assert err.value.response["Error"]["Code"] == "PreconditionFailed"
+    s3.put_object(Bucket=BUCKET, Key="dst", Body=b"other content")
+    with pytest.raises(ClientError) as err:
+        s3.copy_object(IfMatch=etag, **copy)  # the destination was overwritten since
+    assert err.value.response["Error"]["Code"] == "PreconditionFailed"
+    current = s3.head_object(Bucket=BUCKET, Key="dst")["ETag"]
+    assert s3.copy_object(IfMatch=current, **copy)["CopyObjectResult"]["ETag"] == etag
+    assert s3.get_object(Bucket=BUCKET, Key="dst")["Body"].read() == b"content"

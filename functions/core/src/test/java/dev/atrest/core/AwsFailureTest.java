@@ -78,6 +78,14 @@ class AwsFailureTest {
     }
 
     @Test
+    void anUnknownEndpointHostIsNotRetried() {
+        AwsFailure f = AwsFailure.map("ListKeys", SdkClientException.create("Unable to execute HTTP request",
+                new java.net.UnknownHostException("kms.us-esat-1.amazonaws.com")));
+        assertThat(f.kind()).isEqualTo(Kind.INVALID);
+        assertThat(f.getMessage()).contains("host is unknown");
+    }
+
+    @Test
     void callMapsAndPassesResults() {
         assertThat(AwsFailure.call("Op", () -> 7)).isEqualTo(7);
         AwsFailure f = org.assertj.core.api.Assertions.catchThrowableOfType(AwsFailure.class,

@@ -32,6 +32,14 @@ class SampleEventsTest {
         });
     }
 
+    @Test
+    void backfillScheduleIsTheTemplatesInputWithTheSchedulersTime() {
+        // EventBridge Scheduler delivers the schedule's Input as it is, <aws.scheduler.scheduled-time> replaced.
+        ScheduledEvent event = EventLoader.loadScheduledEvent("backfill-schedule.json");
+        assertThat(event.getSource()).isEqualTo("atrest.scheduler");
+        assertThat(event.getDetail()).containsEntry("task", "s3-backfill").containsKey("scheduledTime");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({
         "eventbridge-object-created.json, aws.s3, Object Created",
@@ -39,6 +47,7 @@ class SampleEventsTest {
         "cloudtrail-disable-key-rotation.json, aws.kms, AWS API Call via CloudTrail",
         "cloudtrail-enable-key-rotation.json, aws.kms, AWS API Call via CloudTrail",
         "scheduled-event.json, aws.scheduler, Scheduled Event",
+        "backfill-job-status-changed.json, aws.s3, AWS Service Event via CloudTrail",
     })
     void eventBridgeEventsLoadAsTheGenericEnvelope(String file, String source, String detailType) {
         ScheduledEvent event = EventLoader.loadScheduledEvent(file);

@@ -158,6 +158,11 @@ public final class Emulator implements AutoCloseable {
                 .build());
     }
 
+    /** GETs an extension's admin path (e.g. the S3 Batch Operations events). */
+    public String get(String path) {
+        return send(HttpRequest.newBuilder(endpoint.resolve(path)).GET().build());
+    }
+
     private String send(HttpRequest request) {
         try {
             HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());

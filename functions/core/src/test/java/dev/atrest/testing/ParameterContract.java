@@ -52,6 +52,8 @@ public final class ParameterContract {
             "arn:aws:sns:us-east-1:123456789012:a.b",
             "arn:aws:sqs:us-east-1:123456789012:q",
             "arn:aws:s3:::bucket",
+            "atrest-example-bucket", "atrest-example-bucket,logs.example-1", "atrest-example-bucket, logs", "ab",
+            "a".repeat(63), "a".repeat(64), "-bucket", "bucket-", "Bucket", "b_ucket", "atrest-example-bucket,,logs",
             "all", "us-east-1", "us-east-1,eu-west-1", "us-east-1, eu-west-1", "all,us-east-1", "us-gov-west-1",
             "us-isob-east-1", "xx-moon-1", "us-east-1,", "US-EAST-1",
             "atrest:exempt", "a", "a".repeat(128), "a".repeat(129), "aws:reserved", "ü", "a\tb", "key=value+@/.:_-",

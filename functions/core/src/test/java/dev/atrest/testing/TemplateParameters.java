@@ -56,6 +56,19 @@ public final class TemplateParameters {
                 return (minValue == null || n.compareTo(minValue) >= 0) && (maxValue == null || n.compareTo(maxValue) <= 0)
                         && (allowedValues.isEmpty() || allowedValues.contains(value));
             }
+            if ("CommaDelimitedList".equals(type)) {
+                // CloudFormation checks AllowedValues and AllowedPattern on each value of the list.
+                for (String item : value.split(",", -1)) {
+                    if (!acceptsOne(item)) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+            return acceptsOne(value);
+        }
+
+        private boolean acceptsOne(String value) {
             if (!allowedValues.isEmpty() && !allowedValues.contains(value)) {
                 return false;
             }
@@ -115,8 +128,9 @@ public final class TemplateParameters {
 
     /**
      * The environment variables of {@code function} (Globals first, then the function's own) that are set to
-     * exactly one parameter ({@code !Ref Name}), or to one unless a condition holds ({@code !If [Condition, value,
-     * !Ref Name]}, e.g. a key the stack creates when the parameter is left empty), by variable name.
+     * exactly one parameter ({@code !Ref Name}, or {@code !Join [",", !Ref Name]} of a CommaDelimitedList), or to
+     * one unless a condition holds ({@code !If [Condition, value, <one of those>]}, e.g. a key the stack creates
+     * when the parameter is left empty), by variable name.
      */
     public Map<String, Parameter> environment(String function) {
         Map<String, Parameter> out = new LinkedHashMap<>();
@@ -150,10 +164,27 @@ public final class TemplateParameters {
             }
             if (value instanceof ScalarNode s && "!Ref".equals(s.getTag().getValue()) && parameters.containsKey(s.getValue())) {
                 out.put(scalar(t.getKeyNode()), parameters.get(s.getValue()));
+            } else if (joinedList(value) != null) {
+                out.put(scalar(t.getKeyNode()), joinedList(value));
             } else {
                 out.remove(scalar(t.getKeyNode()));
             }
         }
+    }
+
+    /**
+     * The CommaDelimitedList parameter of {@code !Join [",", !Ref Name]}: the variable holds the list's values joined
+     * by commas, exactly as given (so it takes what the parameter takes); null for any other value.
+     */
+    private Parameter joinedList(Node value) {
+        if (!(value instanceof SequenceNode join) || !"!Join".equals(join.getTag().getValue())
+                || join.getValue().size() != 2 || !(join.getValue().get(0) instanceof ScalarNode sep)
+                || !",".equals(sep.getValue()) || !(join.getValue().get(1) instanceof ScalarNode ref)
+                || !"!Ref".equals(ref.getTag().getValue())) {
+            return null;
+        }
+        Parameter p = parameters.get(ref.getValue());
+        return p != null && "CommaDelimitedList".equals(p.type()) ? p : null;
     }
 
     /**

@@ -14,17 +14,24 @@ public final class TestContext implements Context {
 
     private final String functionName;
     private final int remainingMillis;
+    private final String requestId;
 
     public TestContext(String functionName) {
         this(functionName, 300_000);
     }
 
     public TestContext(String functionName, int remainingMillis) {
-        this.functionName = functionName;
-        this.remainingMillis = remainingMillis;
+        this(functionName, remainingMillis, "test-request");
     }
 
-    @Override public String getAwsRequestId() { return "test-request"; }
+    /** With the request id Lambda gives an invocation (and keeps for its retries). */
+    public TestContext(String functionName, int remainingMillis, String requestId) {
+        this.functionName = functionName;
+        this.remainingMillis = remainingMillis;
+        this.requestId = requestId;
+    }
+
+    @Override public String getAwsRequestId() { return requestId; }
     @Override public String getLogGroupName() { return "/aws/lambda/" + functionName; }
     @Override public String getLogStreamName() { return "test"; }
     @Override public String getFunctionName() { return functionName; }

@@ -2,19 +2,23 @@ package dev.atrest.kms;
 
 import dev.atrest.core.aws.Arns;
 import dev.atrest.core.aws.AwsFailure;
+import dev.atrest.core.json.UntrustedText;
 import dev.atrest.core.lambda.Invocation;
 import dev.atrest.core.summary.ItemResult.Outcome;
 import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.RunSummary;
 import dev.atrest.kms.RotationDecision.Action;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.lambda.powertools.metrics.Metrics;
@@ -22,27 +26,42 @@ import software.amazon.lambda.powertools.metrics.model.MetricUnit;
 
 /**
  * Runs a trigger: for each key, describe, decide, act, verify, record. A failure on one key is recorded on that key
- * and never stops the others.
+ * and never stops the others; a sweep covers each of its Regions on its own, so a Region that fails is reported and
+ * never stops the others.
  */
 public final class KeyRotationService {
     static final String FUNCTION = "KmsRotationFunction";
     private static final Logger LOG = LoggerFactory.getLogger(KeyRotationService.class);
-    /** A replica leads to its primary once; anything longer means the metadata is inconsistent. */
-    private static final int MAX_STEPS = 6;
+    /** A replica leads to its primary once, and a bulk tag read may be confirmed once; more means inconsistent data. */
+    private static final int MAX_STEPS = 8;
+    /**
+     * Regions swept at once. Each Region has its own KMS request quotas, so they do not compete; the bound keeps
+     * the threads (this times SWEEP_CONCURRENCY) few.
+     */
+    static final int REGION_CONCURRENCY = 4;
+
+    /**
+     * The AWS side, one gateway per service.
+     *
+     * @param kms the KMS gateway of a Region
+     * @param tagging the Tagging API gateway of a Region
+     * @param enabledRegions the Regions enabled for the account (asked only for REGIONS=all)
+     */
+    public record Gateways(Function<String, KmsGateway> kms, Function<String, TaggingGateway> tagging,
+                           Supplier<List<String>> enabledRegions) {}
 
     private final RotationConfig config;
     private final KeyRotationPolicy policy;
-    private final Function<String, KmsGateway> gateways;
+    private final Gateways gateways;
     private final String homeRegion;
     private final RemediationNotices notices;
 
     /**
-     * @param gateways the KMS gateway of a region
-     * @param homeRegion the region the sweep reconciles (the function's own)
+     * @param homeRegion the function's own Region (swept when REGIONS is empty)
      * @param notices where person-caused remediations are published, or null
      */
-    public KeyRotationService(RotationConfig config, KeyRotationPolicy policy, Function<String, KmsGateway> gateways,
-                              String homeRegion, RemediationNotices notices) {
+    public KeyRotationService(RotationConfig config, KeyRotationPolicy policy, Gateways gateways, String homeRegion,
+                              RemediationNotices notices) {
         this.config = config;
         this.policy = policy;
         this.gateways = gateways;
@@ -101,7 +120,8 @@ public final class KeyRotationService {
                     Outcome.SKIPPED, skip.get(), eventDetails(call)));
             return summary;
         }
-        ItemResult item = evaluate(call.keyRef(), gateways.apply(regionOf(call)), call);
+        // One key: its own tags are read directly, never through the Region's bulk read.
+        ItemResult item = evaluate(call.keyRef(), gateways.kms().apply(regionOf(call)), call, null);
         summary.add(item);
         notifyIfPersonCaused(call, item, summary);
         return summary;
@@ -109,7 +129,32 @@ public final class KeyRotationService {
 
     private RunSummary sweep(Trigger.Sweep sweep, BooleanSupplier timeLeft) {
         RunSummary summary = new RunSummary(FUNCTION, "schedule:" + sweep.source(), config.dryRun());
-        KmsGateway kms = gateways.apply(homeRegion);
+        List<String> regions;
+        try {
+            regions = config.regions().resolve(homeRegion, gateways.enabledRegions());
+        } catch (AwsFailure e) {
+            summary.add(ItemResult.of("account:ListRegions", "SWEEP", outcomeOf(e.kind()),
+                    "listing the Regions enabled for the account failed, nothing was swept: " + e.getMessage()));
+            return summary;
+        }
+        Set<String> swept = Set.copyOf(regions);
+        if (regions.size() == 1) {
+            sweepRegion(regions.get(0), swept, summary, timeLeft);
+            return summary;
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(Math.min(REGION_CONCURRENCY, regions.size()))) {
+            for (String region : regions) {
+                pool.execute(() -> sweepRegion(region, swept, summary, timeLeft));
+            }
+        }
+        return summary;
+    }
+
+    /** One Region of a sweep, as its own scope: whatever fails here is recorded here and never thrown. */
+    private void sweepRegion(String region, Set<String> swept, RunSummary summary, BooleanSupplier timeLeft) {
+        KmsGateway kms = gateways.kms().apply(region);
+        RegionSweep scope = new RegionSweep(region, swept, new BulkExemption(region, summary));
+        Map<String, String> awsManaged = awsManagedKeys(kms, summary);
         // Bounded both in threads and in queued keys, so a huge account neither floods KMS nor the heap.
         Semaphore queued = new Semaphore(config.concurrency() * 4);
         try (ExecutorService pool = Executors.newFixedThreadPool(config.concurrency())) {
@@ -118,27 +163,86 @@ public final class KeyRotationService {
                     if (!timeLeft.getAsBoolean()) {
                         throw new OutOfTime(keyArn);
                     }
+                    String alias = UntrustedText.abbreviate(
+                            awsManaged.get(keyArn.substring(keyArn.lastIndexOf('/') + 1)));
+                    if (alias != null) {
+                        summary.add(item(keyArn, Action.NOT_APPLICABLE.name(), Outcome.SKIPPED, "AWS managed key ("
+                                + alias + "): AWS rotates it every year", Map.of("alias", alias)));
+                        return;
+                    }
                     queued.acquireUninterruptibly();
                     pool.execute(() -> {
                         try {
-                            summary.add(evaluate(keyArn, kms, null));
+                            summary.add(evaluate(keyArn, kms, null, scope));
                         } finally {
                             queued.release();
                         }
                     });
                 });
             } catch (AwsFailure e) {
-                summary.add(ItemResult.of("kms:ListKeys:" + homeRegion, "SWEEP", outcomeOf(e.kind()),
-                        "listing keys failed, the sweep is incomplete: " + e.getMessage()));
+                summary.add(ItemResult.of("kms:ListKeys:" + region, "SWEEP", outcomeOf(e.kind()),
+                        "listing keys failed, the sweep of " + region + " is incomplete: " + e.getMessage()));
             } catch (OutOfTime e) {
                 // Not retryable: a retry would run out of time at the same place. The next sweep starts over.
-                LOG.warn("sweep stopped before {}: out of time", e.nextKey);
-                summary.error("sweep stopped near the function timeout before key " + e.nextKey
+                LOG.warn("sweep of {} stopped before {}: out of time", region, e.nextKey);
+                summary.error("sweep of " + region + " stopped near the function timeout before key " + e.nextKey
                         + "; the keys from there on were not evaluated: raise the timeout or SWEEP_CONCURRENCY");
                 Invocation.metrics().addMetric("SweepIncomplete", 1, MetricUnit.COUNT);
+            } catch (RuntimeException e) {
+                LOG.error("sweep of {} failed", region, e);
+                summary.add(ItemResult.of("kms:ListKeys:" + region, "SWEEP", Outcome.FAILED,
+                        "unexpected error, the sweep of " + region + " is incomplete: " + e));
             }
         }
-        return summary;
+    }
+
+    /**
+     * The Region's AWS managed keys, known from their reserved aliases: nothing to decide, so no DescribeKey. If the
+     * aliases cannot be listed, every key is described instead (as safe, and dearer), and the summary says why.
+     */
+    private static Map<String, String> awsManagedKeys(KmsGateway kms, RunSummary summary) {
+        try {
+            return kms.awsManagedKeyIds();
+        } catch (AwsFailure e) {
+            LOG.warn("aliases of {} not listed, describing every key: {}", kms.region(), e.getMessage());
+            summary.error("the aliases of " + kms.region() + " could not be listed, so AWS managed keys were "
+                    + "described one by one: " + e.getMessage());
+            return Map.of();
+        }
+    }
+
+    /** What a key of a sweep knows of its Region: which Regions the sweep covers and the Region's exempt keys. */
+    private record RegionSweep(String region, Set<String> swept, BulkExemption exemption) {}
+
+    /**
+     * The Region's keys carrying the exempt tag, read in bulk once per sweep, when the first key needs its tags: a
+     * Region whose keys are all compliant costs no tag read at all. If the bulk read fails, each key's own tags are
+     * read instead (slower, and as safe), and the summary says why.
+     */
+    private final class BulkExemption {
+        private final String region;
+        private final RunSummary summary;
+        private Set<String> keyIds;
+        private boolean failed;
+
+        BulkExemption(String region, RunSummary summary) {
+            this.region = region;
+            this.summary = summary;
+        }
+
+        synchronized Optional<Set<String>> keyIds() {
+            if (keyIds == null && !failed) {
+                try {
+                    keyIds = gateways.tagging().apply(region).kmsKeyIdsTagged(config.exemptTagKey());
+                } catch (AwsFailure e) {
+                    failed = true;
+                    LOG.warn("bulk tag read of {} failed, reading each key's tags instead: {}", region, e.getMessage());
+                    summary.error("the bulk tag read of " + region + " failed, so each key's own tags were read "
+                            + "instead: " + e.getMessage());
+                }
+            }
+            return Optional.ofNullable(keyIds);
+        }
     }
 
     /** Ends the ListKeys iteration when the invocation runs out of time. */
@@ -152,31 +256,64 @@ public final class KeyRotationService {
         }
     }
 
-    /** Describes, decides and acts on one key; never throws. */
-    ItemResult evaluate(String keyRef, KmsGateway kms, KeyApiCall cause) {
+    /**
+     * Describes, decides and acts on one key; never throws.
+     *
+     * @param sweep the key's Region in a sweep, or null for a single key (its tags are then read directly)
+     */
+    ItemResult evaluate(String keyRef, KmsGateway kms, KeyApiCall cause, RegionSweep sweep) {
         Map<String, Object> details = cause == null ? new LinkedHashMap<>() : eventDetails(cause);
         String resource = keyRef;
         try {
             KeyFacts key = kms.describe(keyRef);
             resource = key.arn();
             KeyObservation seen = KeyObservation.of(key);
+            SweepRules.TagSource tagSource = null;
             for (int step = 0; step < MAX_STEPS; step++) {
                 RotationDecision decision = policy.decide(seen);
                 switch (decision.action()) {
                     case READ_ROTATION_STATUS -> seen = seen.withRotation(kms.rotationStatus(key.arn()));
-                    case READ_TAGS -> seen = seen.withTags(kms.tagKeys(key.arn()));
+                    case READ_TAGS -> {
+                        Optional<Set<String>> exempt = sweep != null && sweep.region().equals(kms.region())
+                                ? sweep.exemption().keyIds() : Optional.empty();
+                        if (exempt.isPresent()) {
+                            seen = seen.withTags(exempt.get().contains(key.keyId())
+                                    ? Set.of(config.exemptTagKey()) : Set.of());
+                            tagSource = SweepRules.TagSource.BULK;
+                        } else {
+                            seen = seen.withTags(kms.tagKeys(key.arn()));
+                            tagSource = SweepRules.TagSource.KEY;
+                        }
+                    }
                     case FOLLOW_PRIMARY -> {
                         if (details.containsKey("replicaArn") || key.primaryArn() == null || key.primaryRegion() == null) {
                             return item(resource, "FOLLOW_PRIMARY", Outcome.FAILED,
                                     "multi-Region metadata names no usable primary key", details);
                         }
+                        if (sweep != null && SweepRules.primarySweptInItsRegion(key, sweep.swept())) {
+                            details.put("primaryArn", key.primaryArn());
+                            return item(resource, Action.NOT_APPLICABLE.name(), Outcome.SKIPPED, "multi-Region "
+                                    + "replica: rotation is set on its primary, which this sweep evaluates in "
+                                    + key.primaryRegion(), details);
+                        }
                         details.put("replicaArn", key.arn());
-                        kms = gateways.apply(key.primaryRegion());
+                        kms = gateways.kms().apply(key.primaryRegion());
                         key = kms.describe(key.primaryArn());
                         resource = key.arn();
                         seen = KeyObservation.of(key);
+                        tagSource = null;
                     }
                     default -> {
+                        if (tagSource != null && SweepRules.mustConfirmExemption(decision, tagSource, config.dryRun())) {
+                            seen = seen.withTags(kms.tagKeys(key.arn()));
+                            tagSource = SweepRules.TagSource.KEY;
+                            details.put("exemptionConfirmed", true);
+                            continue;
+                        }
+                        if (tagSource != null) {
+                            details.put("tagsReadBy", tagSource == SweepRules.TagSource.BULK ? "GetResources"
+                                    : "ListResourceTags");
+                        }
                         return act(decision, seen, kms, details);
                     }
                 }

@@ -2,12 +2,15 @@ package dev.atrest.kms;
 
 import dev.atrest.core.aws.AwsFailure.Kind;
 import dev.atrest.core.aws.AwsFailure;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.AliasListEntry;
 import software.amazon.awssdk.services.kms.model.GetKeyRotationStatusResponse;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.ListResourceTagsResponse;
@@ -62,6 +65,26 @@ public final class KmsGateway {
 
     public void enableRotation(String keyArn, int periodDays) {
         call("EnableKeyRotation", () -> kms.enableKeyRotation(b -> b.keyId(keyArn).rotationPeriodInDays(periodDays)));
+    }
+
+    /** The most aliases ListAliases returns in one page. */
+    static final int ALIAS_PAGE = 100;
+
+    /**
+     * The Region's keys that an alias reserved for AWS managed keys points at (key id to alias name): the Region's
+     * AWS managed keys that exist, without describing each. ListAliases lists every alias of the Region, those
+     * predefined by AWS with no key yet among them (they have no target and are left out).
+     */
+    public Map<String, String> awsManagedKeyIds() {
+        return call("ListAliases", () -> {
+            Map<String, String> ids = new HashMap<>();
+            for (AliasListEntry alias : kms.listAliasesPaginator(b -> b.limit(ALIAS_PAGE)).aliases()) {
+                if (alias.targetKeyId() != null && SweepRules.reservedForAwsManagedKeys(alias.aliasName())) {
+                    ids.put(alias.targetKeyId(), alias.aliasName());
+                }
+            }
+            return ids;
+        });
     }
 
     /** Every key ARN of the region, page by page (ListKeys paginator with {@code pageSize} as Limit). */

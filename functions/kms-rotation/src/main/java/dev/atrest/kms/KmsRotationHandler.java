@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.account.AccountClient;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
@@ -25,8 +27,9 @@ public final class KmsRotationHandler extends JsonHandler {
     /** Time kept back from the timeout to finish the keys in flight and return the summary. */
     static final int TIME_MARGIN_MILLIS = 20_000;
 
+    private final RotationConfig config;
     private final KeyRotationService service;
-    private final java.util.function.Function<String, KmsGateway> gateways;
+    private final java.util.function.Function<String, KmsGateway> kmsGateways;
 
     /** Lambda's constructor: the init. Invalid configuration fails here, naming the variable. */
     public KmsRotationHandler() {
@@ -34,17 +37,26 @@ public final class KmsRotationHandler extends JsonHandler {
     }
 
     public KmsRotationHandler(RotationConfig config, ClientFactory clients) {
-        Map<String, KmsGateway> byRegion = new ConcurrentHashMap<>();
+        this.config = config;
+        Map<String, KmsGateway> kmsByRegion = new ConcurrentHashMap<>();
+        Map<String, TaggingGateway> taggingByRegion = new ConcurrentHashMap<>();
         RemediationNotices notices = null;
         if (config.findingsTopicArn() != null) {
             Region topicRegion = Region.of(Arns.region(config.findingsTopicArn()));
             notices = new RemediationNotices(clients.client("sns", topicRegion, SnsClient::builder),
                     config.findingsTopicArn());
         }
-        this.gateways = region -> byRegion.computeIfAbsent(region, r ->
+        this.kmsGateways = region -> kmsByRegion.computeIfAbsent(region, r ->
                 new KmsGateway(clients.client("kms", Region.of(r), KmsClient::builder), r));
-        this.service = new KeyRotationService(config, KeyRotationPolicy.of(config), gateways,
-                clients.defaultRegion().id(), notices);
+        java.util.function.Function<String, TaggingGateway> tagging = region -> taggingByRegion.computeIfAbsent(
+                region, r -> new TaggingGateway(clients.client("tagging", Region.of(r),
+                        ResourceGroupsTaggingApiClient::builder), r));
+        // Built on first use: only a sweep with REGIONS=all asks which Regions are enabled.
+        java.util.function.Supplier<java.util.List<String>> enabledRegions = () ->
+                new AccountGateway(clients.client("account", AccountClient::builder)).enabledRegions();
+        this.service = new KeyRotationService(config, KeyRotationPolicy.of(config),
+                new KeyRotationService.Gateways(kmsGateways, tagging, enabledRegions), clients.defaultRegion().id(),
+                notices);
     }
 
     /**
@@ -56,7 +68,7 @@ public final class KmsRotationHandler extends JsonHandler {
     protected void prime() {
         super.prime();
         TriggerParser.parse(Json.readTree(new java.io.ByteArrayInputStream(PRIMING_EVENT)));
-        KmsGateway kms = gateways.apply(service.homeRegion());
+        KmsGateway kms = kmsGateways.apply(service.homeRegion());
         String key = "arn:aws:kms:" + service.homeRegion() + ":111122223333:key/" + PRIMING_KEY_ID;
         Priming.offline(() -> kms.describe(key), () -> kms.rotationStatus(key));
     }
@@ -72,7 +84,8 @@ public final class KmsRotationHandler extends JsonHandler {
     protected Object handle(JsonNode event, Context context) {
         Trigger trigger = TriggerParser.parse(event);
         String ownAccount = context == null ? null : FunctionArn.account(context.getInvokedFunctionArn());
-        Optional<String> foreign = EventScope.outOfScope(event, trigger, ownAccount, service.homeRegion());
+        Optional<String> foreign = EventScope.outOfScope(event, trigger, ownAccount, service.homeRegion(),
+                config.regions());
         if (foreign.isPresent()) {
             return service.skip(trigger, foreign.get());
         }

@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ApiCallTriageTest {
-    private static final RotationConfig CONFIG = new RotationConfig(365, 400, "atrest:exempt", true, null, 100, 4);
+    private static final RotationConfig CONFIG = RotationConfig.builder().maxRotationPeriodDays(400).build();
     private static final Caller ALICE = new Caller("AssumedRole", "arn:aws:sts::123456789012:assumed-role/Admin/alice",
             "AROA:alice", "123456789012", null);
 
@@ -51,7 +51,8 @@ class ApiCallTriageTest {
     @ParameterizedTest(name = "max {0}: default-period EnableKeyRotation skipped = {1}")
     @org.junit.jupiter.params.provider.CsvSource({"365, true", "364, false", "2560, true"})
     void enableWithoutPeriodMeansKmsDefault(int max, boolean skipped) {
-        RotationConfig config = new RotationConfig(Math.min(max, 365), max, "x", true, null, 100, 4);
+        RotationConfig config = RotationConfig.builder().rotationPeriodDays(Math.min(max, 365))
+                .maxRotationPeriodDays(max).exemptTagKey("x").build();
         assertThat(ApiCallTriage.skipReason(call("EnableKeyRotation", null, null), config).isPresent())
                 .isEqualTo(skipped);
     }

@@ -44,7 +44,8 @@ class HostileEventsEmulatorTest {
     /** Replaced by the id of the key seeded for each case. */
     static final String KEY = "KEYIDPLACEHOLDER";
     static final String OTHER_ACCOUNT = "999999999999";
-    static final RotationConfig LIVE = new RotationConfig(365, 400, "atrest:exempt", false, null, 100, 2);
+    static final RotationConfig LIVE = RotationConfig.builder().maxRotationPeriodDays(400).dryRun(false)
+            .concurrency(2).build();
     static final int MAX_MESSAGE = 600;
 
     enum Expect { MALFORMED, SKIPPED, MALFORMED_OR_KNOWN_CORE_BUG }

@@ -51,7 +51,8 @@ class KmsChaosEmulatorTest {
     static final long SEED = 20261127L;
     static final int PERIOD = 365;
     /** Page size 10 so the sweep's ListKeys pages are themselves hit by faults; 4 keys evaluated at a time. */
-    static final RotationConfig LIVE = new RotationConfig(PERIOD, 400, "atrest:exempt", false, null, 10, 4);
+    static final RotationConfig LIVE = RotationConfig.builder().rotationPeriodDays(PERIOD).maxRotationPeriodDays(400)
+            .dryRun(false).listKeysPageSize(10).build();
 
     /**
      * 20% in total. The layer tries its rules in order, each with its own draw, so each rate is conditional on the

@@ -37,7 +37,8 @@ import software.amazon.awssdk.services.kms.model.KeyMetadata;
  */
 @ExtendWith(EmulatorExtension.class)
 class RedeliveryEmulatorTest {
-    static final RotationConfig LIVE = new RotationConfig(365, 400, "atrest:exempt", false, null, 100, 2);
+    static final RotationConfig LIVE = RotationConfig.builder().maxRotationPeriodDays(400).dryRun(false)
+            .concurrency(2).build();
 
     private ClientFactory clients;
     private KmsClient kms;

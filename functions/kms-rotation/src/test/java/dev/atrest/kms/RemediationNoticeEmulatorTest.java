@@ -48,7 +48,7 @@ class RemediationNoticeEmulatorTest {
     }
 
     private RotationConfig config(boolean dryRun) {
-        return new RotationConfig(365, 365, "atrest:exempt", dryRun, topicArn, 100, 2);
+        return RotationConfig.builder().dryRun(dryRun).findingsTopicArn(topicArn).concurrency(2).build();
     }
 
     private List<Message> received() {

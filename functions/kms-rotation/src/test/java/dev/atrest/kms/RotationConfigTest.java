@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.atrest.core.config.ConfigException;
 import dev.atrest.core.config.ConfigLoader;
+import dev.atrest.core.config.RegionSelection;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,9 @@ class RotationConfigTest {
         assertThat(config.maxRotationPeriodDays()).isEqualTo(365);
         assertThat(config.exemptTagKey()).isEqualTo("atrest:exempt");
         assertThat(config.findingsTopicArn()).isNull();
-        assertThat(config.listKeysPageSize()).isEqualTo(100);
+        assertThat(config.listKeysPageSize()).isEqualTo(1000);
+        assertThat(config.regions()).isEqualTo(RegionSelection.HOME);
+        assertThat(config).isEqualTo(RotationConfig.builder().build());
     }
 
     @ParameterizedTest(name = "{0}={1} -> {2}")
@@ -43,6 +46,8 @@ class RotationConfigTest {
         "FINDINGS_TOPIC_ARN|topic|FINDINGS_TOPIC_ARN='topic' is invalid",
         "EXEMPT_TAG_KEY|bad#key|EXEMPT_TAG_KEY='bad#key' is invalid",
         "LIST_KEYS_PAGE_SIZE|0|LIST_KEYS_PAGE_SIZE=0 is out of range",
+        "LIST_KEYS_PAGE_SIZE|1001|LIST_KEYS_PAGE_SIZE=1001 is out of range",
+        "REGIONS|us-east-1, eu-west-1|REGIONS='us-east-1, eu-west-1' is invalid",
     })
     void invalidEnvironmentFailsInitNamingTheVariable(String name, String value, String message) {
         assertThatThrownBy(() -> RotationConfig.load(new ConfigLoader(env(name, value))))
@@ -67,7 +72,18 @@ class RotationConfigTest {
         RotationConfig config = RotationConfig.load(new ConfigLoader(Map.of("ROTATION_PERIOD_DAYS", "180",
                 "MAX_ROTATION_PERIOD_DAYS", "365", "EXEMPT_TAG_KEY", "team:exempt", "DRY_RUN", "false",
                 "FINDINGS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:atrest-findings")));
-        assertThat(config).isEqualTo(new RotationConfig(180, 365, "team:exempt", false,
-                "arn:aws:sns:us-east-1:123456789012:atrest-findings", 100, 4));
+        assertThat(config).isEqualTo(RotationConfig.builder().rotationPeriodDays(180).exemptTagKey("team:exempt")
+                .dryRun(false).findingsTopicArn("arn:aws:sns:us-east-1:123456789012:atrest-findings").build());
+    }
+
+    @ParameterizedTest(name = "REGIONS={0}")
+    @CsvSource(delimiter = '|', value = {
+        "eu-west-1,us-east-1|eu-west-1;us-east-1|false",
+        "all|''|true",
+    })
+    void regions(String value, String configured, boolean all) {
+        RotationConfig config = RotationConfig.load(new ConfigLoader(Map.of("REGIONS", value)));
+        assertThat(config.regions()).isEqualTo(new RegionSelection(
+                configured.isEmpty() ? java.util.List.of() : java.util.List.of(configured.split(";")), all));
     }
 }

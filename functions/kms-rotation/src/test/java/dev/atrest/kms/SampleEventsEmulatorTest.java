@@ -71,9 +71,10 @@ class SampleEventsEmulatorTest {
                         .expirationModel("KEY_MATERIAL_DOES_NOT_EXPIRE"));
                 return id;
             }, "NOT_APPLICABLE", "SKIPPED", 1),
-            // One key without rotation: one ListKeys page plus the same five requests as the event path.
+            // One key without rotation: one ListKeys and one ListAliases page, plus the same five requests as the
+            // event path (its tag read confirming the one bulk GetResources, a Tagging API request not counted here).
             "scheduled-event.json", new Case(kms -> kms.createKey(b -> {}).keyMetadata().keyId(),
-                    "ENABLE_ROTATION", "CHANGED", 6));
+                    "ENABLE_ROTATION", "CHANGED", 7));
 
     static Stream<String> samples() {
         return Stream.concat(SampleEvents.cloudTrailFiles().stream(), Stream.of("scheduled-event.json"));

@@ -28,7 +28,7 @@ import net.jqwik.api.statistics.Statistics;
  * pure steps after parsing (scope check, triage) never throw at all.
  */
 class TriggerParserPropertiesTest {
-    static final RotationConfig CONFIG = new RotationConfig(365, 400, "atrest:exempt", false, null, 100, 4);
+    static final RotationConfig CONFIG = RotationConfig.builder().maxRotationPeriodDays(400).dryRun(false).build();
     static final String KEY = "1234abcd-12ab-34cd-56ef-1234567890ab";
 
     static final List<String> FIELDS = List.of("source", "detail-type", "detail", "account", "region", "eventName",
@@ -157,7 +157,7 @@ class TriggerParserPropertiesTest {
                 ApiCallTriage.skipReason(call, CONFIG).ifPresent(reason -> assertThat(reason).isNotBlank());
             }
         }
-        EventScope.outOfScope(event, trigger, "123456789012", "us-east-1")
+        EventScope.outOfScope(event, trigger, "123456789012", "us-east-1", CONFIG.regions())
                 .ifPresent(reason -> assertThat(reason).contains("not acted on"));
         return trigger.getClass().getSimpleName();
     }

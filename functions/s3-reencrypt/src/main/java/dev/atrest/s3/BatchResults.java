@@ -12,8 +12,17 @@ public final class BatchResults {
     private BatchResults() {}
 
     /**
-     * Done and deliberately-left objects succeed (the result string says which); what a retry may fix is a
-     * temporary failure, so Batch Operations retries it; everything else is permanent and shows in the job report.
+     * Per case:
+     * <ul>
+     *   <li>re-encrypted (CHANGED, restores of a newer write included), compliant, and deliberately left (SKIPPED:
+     *       SSE-C, DSSE-KMS, archived, "changed since event", whose newer write is re-checked by its own event):
+     *       Succeeded, the result string says which;</li>
+     *   <li>what a retry may fix (RETRYABLE_FAILURE: throttling, 5xx, I/O, also when an upload could not be aborted
+     *       after such a failure, which the next copy aborts): TemporaryFailure, so the job retries it;</li>
+     *   <li>what needs a person (REPORTED: the copy would lose a property S3 cannot carry and was not made;
+     *       CRITICAL: the verification found a difference of our write; FAILED: access denied, invalid request):
+     *       PermanentFailure, never Succeeded, so it shows in a FailedTasksOnly completion report.</li>
+     * </ul>
      */
     public static ResultCode code(Outcome outcome) {
         return switch (outcome) {

@@ -2,6 +2,7 @@ package dev.atrest.s3;
 
 import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.s3.Decision.Action;
+import java.time.Instant;
 import java.util.Set;
 
 /**
@@ -30,6 +31,11 @@ public final class ObjectEncryptionPolicy {
     }
 
     public Decision decide(HeadResult head) {
+        return decide(head, Instant.now());
+    }
+
+    /** @param now when the decision is made: an Object Lock retention that has ended protects nothing */
+    public Decision decide(HeadResult head, Instant now) {
         switch (head.presence()) {
             case MISSING:
                 return Decision.of(Action.SKIP, "object no longer exists");
@@ -55,23 +61,32 @@ public final class ObjectEncryptionPolicy {
                     if (!bucketKeyWanted || Boolean.TRUE.equals(s.bucketKeyEnabled())) {
                         return Decision.of(Action.COMPLIANT, "SSE-KMS under the target key");
                     }
-                    return reencrypt(s, "SSE-KMS under the target key without an S3 Bucket Key");
+                    return reencrypt(s, "SSE-KMS under the target key without an S3 Bucket Key", now);
                 }
                 if (s.kmsKeyId() != null && compliantKeyArns.contains(s.kmsKeyId())) {
                     return Decision.of(Action.COMPLIANT, "SSE-KMS under an allow-listed key");
                 }
-                return reencrypt(s, "SSE-KMS under another key (" + s.kmsKeyId() + ")");
+                return reencrypt(s, "SSE-KMS under another key (" + s.kmsKeyId() + ")", now);
             case SSE_S3:
-                return reencrypt(s, "SSE-S3");
+                return reencrypt(s, "SSE-S3", now);
             case NONE:
             default:
                 return unencrypted(s);
         }
     }
 
-    private Decision reencrypt(ObjectState s, String why) {
+    private Decision reencrypt(ObjectState s, String why, Instant now) {
         if (method == ReencryptMethod.COPY) {
             return copy(s, why);
+        }
+        if (s.lock().locked(now)) {
+            // UpdateObjectEncryption refuses versions under Object Lock: only a new (locked) version can be encrypted.
+            String locked = why + " under Object Lock (" + s.lock().describe() + ")";
+            if (method == ReencryptMethod.UPDATE) {
+                return Decision.of(Action.SKIP, locked + ": UpdateObjectEncryption refuses locked objects and "
+                        + "REENCRYPT_METHOD=update never copies");
+            }
+            return copy(s, locked + ", which UpdateObjectEncryption refuses");
         }
         return Decision.of(Action.UPDATE_ENCRYPTION, why + ": UpdateObjectEncryption");
     }
@@ -112,8 +127,13 @@ public final class ObjectEncryptionPolicy {
     /**
      * A copy writes a new current version: copying a version that is no longer current would bring old content
      * back over a newer write.
+     *
+     * @param versionToCopy the version a trigger pins, as it names it ("null" for the version written without
+     *     versioning); null when it pins none
+     * @param currentVersion the current version's id (null for the "null" version)
      */
     public static boolean copyAllowed(String versionToCopy, String currentVersion) {
-        return versionToCopy == null || versionToCopy.equals(currentVersion);
+        return versionToCopy == null || java.util.Objects.equals(S3Gateway.versionOrNull(versionToCopy),
+                currentVersion);
     }
 }

@@ -17,6 +17,9 @@ import java.util.Set;
  * @param checksumType FULL_OBJECT or COMPOSITE (checksum of the parts' checksums); null when S3 does not say
  * @param tagCount number of tags (x-amz-tagging-count)
  * @param website website redirect location, or null
+ * @param lock Object Lock settings (none when S3 shows none)
+ * @param undecodableHeaders the headers (metadata, content headers, website redirect) whose bytes are not UTF-8, and
+ *     an Expires that is not a date: the SDK cannot write them again as they are
  */
 public record ObjectState(
         String bucket,
@@ -36,12 +39,36 @@ public record ObjectState(
         int tagCount,
         ContentHeaders headers,
         Map<String, String> metadata,
-        String website) {
+        String website,
+        ObjectLock lock,
+        Set<String> undecodableHeaders) {
 
     public ObjectState {
         storageClass = storageClass == null || storageClass.isBlank() ? "STANDARD" : storageClass;
         metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
         headers = headers == null ? ContentHeaders.NONE : headers;
+        lock = lock == null ? ObjectLock.NONE : lock;
+        undecodableHeaders = undecodableHeaders == null ? Set.of() : Set.copyOf(undecodableHeaders);
+    }
+
+    public ObjectState(String bucket, String key, String versionId, Encryption encryption, String kmsKeyId,
+                       Boolean bucketKeyEnabled, String storageClass, String archiveStatus, long size, String etag,
+                       Instant lastModified, String checksumAlgorithm, String checksumValue, String checksumType,
+                       int tagCount, ContentHeaders headers, Map<String, String> metadata, String website,
+                       ObjectLock lock) {
+        this(bucket, key, versionId, encryption, kmsKeyId, bucketKeyEnabled, storageClass, archiveStatus, size, etag,
+                lastModified, checksumAlgorithm, checksumValue, checksumType, tagCount, headers, metadata, website,
+                lock, Set.of());
+    }
+
+    /** A version without Object Lock settings. */
+    public ObjectState(String bucket, String key, String versionId, Encryption encryption, String kmsKeyId,
+                       Boolean bucketKeyEnabled, String storageClass, String archiveStatus, long size, String etag,
+                       Instant lastModified, String checksumAlgorithm, String checksumValue, String checksumType,
+                       int tagCount, ContentHeaders headers, Map<String, String> metadata, String website) {
+        this(bucket, key, versionId, encryption, kmsKeyId, bucketKeyEnabled, storageClass, archiveStatus, size, etag,
+                lastModified, checksumAlgorithm, checksumValue, checksumType, tagCount, headers, metadata, website,
+                ObjectLock.NONE);
     }
 
     /** The system metadata a copy must keep. */

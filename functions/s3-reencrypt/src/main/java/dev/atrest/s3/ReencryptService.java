@@ -5,6 +5,7 @@ import dev.atrest.core.lambda.Invocation;
 import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.ItemResult.Outcome;
 import dev.atrest.s3.Decision.Action;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,11 +36,13 @@ public final class ReencryptService {
     private final ReencryptConfig config;
     private final ObjectEncryptionPolicy policy;
     private final S3Gateway s3;
+    private final InPlaceCopy copies;
 
     public ReencryptService(ReencryptConfig config, S3Gateway s3) {
         this.config = config;
         this.policy = ObjectEncryptionPolicy.of(config);
         this.s3 = s3;
+        this.copies = new InPlaceCopy(config, s3);
     }
 
     public ReencryptConfig config() {
@@ -152,7 +155,8 @@ public final class ReencryptService {
                     Map.of("principal", t.principal()));
         }
         HeadResult head = s3.head(t.bucket(), t.key(), t.versionId());
-        Decision decision = policy.decide(head);
+        Instant now = Instant.now();
+        Decision decision = policy.decide(head, now);
         ObjectState before = head.state();
         Map<String, Object> details = new LinkedHashMap<>();
         if (before != null) {
@@ -160,6 +164,9 @@ public final class ReencryptService {
             details.put("before", before.describeEncryption());
             details.put("storageClass", before.storageClass());
             details.put("size", before.size());
+            if (!before.lock().none()) {
+                details.put("objectLock", before.lock().describe());
+            }
         }
         switch (decision.action()) {
             case COMPLIANT:
@@ -170,6 +177,12 @@ public final class ReencryptService {
                 break;
         }
         if (config.dryRun()) {
+            String refusal = decision.action().copies()
+                    ? CopyPlanner.refusalFromHead(before, decision.action(), now) : null;
+            if (refusal != null) {
+                return result(t, decision.action().name(), Outcome.REPORTED, "dry run, would not copy: " + refusal,
+                        details);
+            }
             return result(t, decision.action().name(), Outcome.CHANGED, "dry run, would re-encrypt: "
                     + decision.reason(), details);
         }
@@ -177,7 +190,7 @@ public final class ReencryptService {
             try {
                 s3.updateEncryption(before, config.targetKeyArn(), config.bucketKeyEnabled());
                 details.put("method", "UpdateObjectEncryption");
-                return verified(t, before, Action.UPDATE_ENCRYPTION, before.versionId(), null, decision, details);
+                return verifiedUpdate(t, before, decision, details);
             } catch (AwsFailure f) {
                 Decision fallback = policy.afterUpdateRejected(before, f.kind(), f.getMessage());
                 if (fallback == null) {
@@ -189,94 +202,60 @@ public final class ReencryptService {
                 }
             }
         }
-        return copy(t, before, decision, details, bytesCopied);
-    }
-
-    private ItemResult copy(ObjectTask t, ObjectState before, Decision decision, Map<String, Object> details,
-                            AtomicLong bytesCopied) {
-        if (t.versionId() != null) {
-            HeadResult current = s3.head(t.bucket(), t.key(), null);
-            String currentVersion = current.state() == null ? null : current.state().versionId();
-            if (!ObjectEncryptionPolicy.copyAllowed(before.versionId(), currentVersion)) {
-                return result(t, "SKIP", Outcome.SKIPPED, "version " + before.versionId() + " is no longer current: "
-                        + "a copy would bring its old content back over a newer write", details);
-            }
-        }
-        S3Gateway.Written written;
-        try {
-            if (decision.action() == Action.MULTIPART_COPY) {
-                long partSize = Math.max(config.partSizeBytes(), (before.size() + 9_999) / 10_000);
-                written = s3.multipartCopy(before, config.targetKeyArn(), config.bucketKeyEnabled(), partSize);
-                details.put("method", "UploadPartCopy");
-            } else {
-                written = s3.copyInPlace(before, config.targetKeyArn(), config.bucketKeyEnabled());
-                details.put("method", "CopyObject");
-            }
-        } catch (AwsFailure f) {
-            if (f.kind() == AwsFailure.Kind.PRECONDITION_FAILED) {
-                return result(t, decision.action().name(), Outcome.SKIPPED, "changed since event: the object was "
-                        + "overwritten after it was read; the newer write is left as it is", details);
-            }
-            return failed(t, f, details);
-        }
-        bytesCopied.addAndGet(before.size());
-        details.put("bytesCopied", before.size());
-        String newVersion = written.versionId();
-        if (newVersion != null) {
-            details.put("newVersionId", newVersion);
-        }
-        return verified(t, before, decision.action(), newVersion, written.etag(), decision, details);
+        return copies.run(t, before, decision, details, bytesCopied);
     }
 
     /**
-     * @param writtenEtag the ETag our copy returned (null after UpdateObjectEncryption): in an unversioned bucket a
-     *     different ETag at the verification means a newer write replaced our copy, which is kept and re-checked by
-     *     its own event
+     * UpdateObjectEncryption names the version it changes, and keeps the ETag. In an unversioned bucket the
+     * verification reads the current object: another ETag there (or no object) means a newer write replaced it,
+     * which is kept and re-checked by its own event; UpdateObjectEncryption never changes an ETag.
      */
-    private ItemResult verified(ObjectTask t, ObjectState before, Action method, String versionToCheck,
-                                String writtenEtag, Decision decision, Map<String, Object> details) {
+    private ItemResult verifiedUpdate(ObjectTask t, ObjectState before, Decision decision,
+                                      Map<String, Object> details) {
         if (!config.verifyAfterWrite()) {
-            return result(t, method.name(), Outcome.CHANGED, decision.reason(), details);
+            return result(t, Action.UPDATE_ENCRYPTION.name(), Outcome.CHANGED, decision.reason(), details);
         }
-        HeadResult after = s3.head(before.bucket(), before.key(), versionToCheck);
+        HeadResult after = s3.head(before.bucket(), before.key(), before.versionId());
         if (after.state() != null) {
             details.put("after", after.state().describeEncryption());
         }
-        if (versionToCheck == null && writtenEtag != null && after.state() != null
-                && !writtenEtag.equals(after.state().etag())) {
-            return result(t, method.name(), Outcome.SKIPPED, "changed since event: a newer write replaced our copy "
-                    + "before the verification (ETag " + writtenEtag + " -> " + after.state().etag() + "); the newer "
-                    + "write is kept and its own event re-checks it", details);
+        if (overwrittenMeanwhile(before, after)) {
+            return result(t, Action.UPDATE_ENCRYPTION.name(), Outcome.SKIPPED, "changed since event: the object was "
+                    + "overwritten between HeadObject and the verification (ETag " + before.etag() + " -> "
+                    + (after.state() == null ? after.presence() : after.state().etag()) + "); UpdateObjectEncryption "
+                    + "never changes the ETag, the newer write is kept and its own event re-checks it", details);
         }
-        if (overwrittenMeanwhile(before, after, method, versionToCheck)) {
-            return result(t, method.name(), Outcome.SKIPPED, "changed since event: the object was overwritten "
-                    + "between HeadObject and the verification (LastModified " + before.lastModified() + " -> "
-                    + after.state().lastModified() + "); UpdateObjectEncryption never changes content, the newer "
-                    + "write is kept and its own event re-checks it", details);
-        }
-        List<String> differences = WriteVerification.differences(before, after, method, config.targetKeyArn(),
-                config.bucketKeyEnabled());
+        List<String> differences = WriteVerification.differences(before, after, Action.UPDATE_ENCRYPTION,
+                config.targetKeyArn(), config.bucketKeyEnabled());
         if (!differences.isEmpty()) {
             details.put("differences", differences);
-            return result(t, method.name(), Outcome.CRITICAL, "verification after the write found differences: "
-                    + String.join("; ", differences), details);
+            return result(t, Action.UPDATE_ENCRYPTION.name(), Outcome.CRITICAL, "verification after the write found "
+                    + "differences: " + String.join("; ", differences), details);
         }
-        return result(t, method.name(), Outcome.CHANGED, decision.reason() + "; verified", details);
+        return result(t, Action.UPDATE_ENCRYPTION.name(), Outcome.CHANGED, decision.reason() + "; verified", details);
     }
 
     /**
-     * UpdateObjectEncryption takes no precondition, and in an unversioned bucket it names no version: a write made
-     * between our HeadObject and the verification shows as a different ETag with a later LastModified (the update
-     * itself keeps both). That is a newer write, not damage; an ETag change with the same LastModified stays CRITICAL.
+     * In an unversioned bucket the update names no version, so the verification reads whatever is current. The
+     * update changes the encryption and nothing else: no object, or any other property changed (ETag,
+     * LastModified, size, metadata, content headers, storage class, tags, website redirect, checksum), is a newer
+     * write, not a difference of ours; LastModified alone would not do (one-second resolution).
      */
-    static boolean overwrittenMeanwhile(ObjectState before, HeadResult after, Action method, String versionChecked) {
-        return method == Action.UPDATE_ENCRYPTION && versionChecked == null && after.state() != null
-                && before.lastModified() != null && after.state().lastModified() != null
-                && after.state().lastModified().isAfter(before.lastModified())
-                && !java.util.Objects.equals(before.etag(), after.state().etag());
+    static boolean overwrittenMeanwhile(ObjectState before, HeadResult after) {
+        if (before.versionId() != null) {
+            return false;
+        }
+        return after.state() == null || !WriteVerification.changesSince(before, HeadResult.present(
+                new ObjectState(after.state().bucket(), after.state().key(), after.state().versionId(),
+                        before.encryption(), before.kmsKeyId(), before.bucketKeyEnabled(), after.state().storageClass(),
+                        after.state().archiveStatus(), after.state().size(), after.state().etag(),
+                        after.state().lastModified(), after.state().checksumAlgorithm(), after.state().checksumValue(),
+                        after.state().checksumType(), after.state().tagCount(), after.state().headers(),
+                        after.state().metadata(), after.state().website(), after.state().lock())), null, null)
+                .isEmpty();
     }
 
-    private static ItemResult failed(ObjectTask t, AwsFailure f, Map<String, Object> details) {
+    static ItemResult failed(ObjectTask t, AwsFailure f, Map<String, Object> details) {
         Map<String, Object> d = new LinkedHashMap<>(details);
         d.put("failure", f.kind().name());
         return switch (f.kind()) {
@@ -287,7 +266,7 @@ public final class ReencryptService {
         };
     }
 
-    private static ItemResult result(ObjectTask t, String action, Outcome outcome, String reason,
+    static ItemResult result(ObjectTask t, String action, Outcome outcome, String reason,
                                      Map<String, Object> details) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("source", t.id());

@@ -2,9 +2,14 @@ package dev.atrest.s3;
 
 import dev.atrest.core.aws.AwsFailure;
 import dev.atrest.s3.HeadResult.Presence;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -12,10 +17,14 @@ import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CopyObjectRequest;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.CopyPartResult;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectAclResponse;
+import software.amazon.awssdk.services.s3.model.Grantee;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -23,8 +32,10 @@ import software.amazon.awssdk.services.s3.model.TaggingDirective;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
- * The only class that talks to S3. Maps SDK responses to {@link ObjectState} and SDK exceptions to
- * {@link AwsFailure} kinds; retries are the SDK's own retry strategy, never repeated here.
+ * The only class that talks to S3. Maps SDK responses to plain records ({@link ObjectState}, {@link ObjectAcl},
+ * {@link VersionOrder.Entry}, {@link AbandonedUploads.Upload}) and SDK exceptions to {@link AwsFailure} kinds;
+ * retries are the SDK's own retry strategy, never repeated here. Every write is conditional: a copy on the ETag it
+ * read (and a restore also on the ETag of the version it writes over), CompleteMultipartUpload on If-Match.
  */
 public class S3Gateway {
     private final S3Client s3;
@@ -33,8 +44,29 @@ public class S3Gateway {
         this.s3 = s3;
     }
 
-    /** What a copy wrote: the new version id (null for unversioned buckets) and the ETag S3 returned for it. */
-    public record Written(String versionId, String etag) {}
+    /**
+     * What a write created: its version id (null without versioning), ETag and, when S3 says, LastModified and the
+     * encryption S3 answered it was stored with.
+     */
+    public record Written(String versionId, String etag, Instant lastModified, String sse, String kmsKeyId) {
+
+        /** True when S3 answered that the write is SSE-KMS under {@code keyArn}. */
+        boolean encryptedWith(String keyArn) {
+            return "aws:kms".equals(sse) && keyArn.equals(kmsKeyId);
+        }
+    }
+
+    /** The parts of a multipart copy, as CompleteMultipartUpload needs them. */
+    public record CopiedParts(List<CompletedPart> parts) {}
+
+    /** How an AbortMultipartUpload ended. */
+    public enum Abort {
+        ABORTED,
+        /** NoSuchUpload: the upload no longer exists (completed, or aborted before). */
+        GONE,
+        /** Still there after every attempt. */
+        FAILED
+    }
 
     /** HeadObject of the named version (the current one when {@code versionId} is null). One request. */
     public HeadResult head(String bucket, String key, String versionId) {
@@ -43,22 +75,50 @@ public class S3Gateway {
                     .checksumMode(ChecksumMode.ENABLED));
             return HeadResult.present(state(bucket, key, r));
         } catch (S3Exception e) {
-            boolean deleteMarker = e.awsErrorDetails() != null && e.awsErrorDetails().sdkHttpResponse() != null
-                    && e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-delete-marker")
-                    .map("true"::equalsIgnoreCase).orElse(false);
-            if (deleteMarker && (e.statusCode() == 404 || e.statusCode() == 405)) {
-                return HeadResult.absent(Presence.DELETE_MARKER);
-            }
-            if (e.statusCode() == 404) {
-                return HeadResult.absent(Presence.MISSING);
+            Optional<Presence> absent = absence(e);
+            if (absent.isPresent()) {
+                return HeadResult.absent(absent.get());
             }
             if (e.statusCode() == 400) {
-                // HEAD has no error body; for an existing object S3 answers 400 when it wants the SSE-C key.
-                return HeadResult.absent(Presence.CUSTOMER_KEY_REQUIRED);
+                return afterBadRequest(bucket, key, versionId);
             }
             throw failure("HeadObject", e);
         } catch (SdkException e) {
             throw failure("HeadObject", e);
+        }
+    }
+
+    private static Optional<Presence> absence(S3Exception e) {
+        boolean deleteMarker = e.awsErrorDetails() != null && e.awsErrorDetails().sdkHttpResponse() != null
+                && e.awsErrorDetails().sdkHttpResponse().firstMatchingHeader("x-amz-delete-marker")
+                .map("true"::equalsIgnoreCase).orElse(false);
+        if (deleteMarker && (e.statusCode() == 404 || e.statusCode() == 405)) {
+            return Optional.of(Presence.DELETE_MARKER);
+        }
+        if (e.statusCode() == 404) {
+            return Optional.of(Presence.MISSING);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * HEAD answers carry no body, so a 400 names no error code: it is S3 asking for an SSE-C object's key, or a
+     * request S3 refuses (a malformed version id, say). The same object's tags, readable without the customer key,
+     * tell them apart with an error code: found means the object exists and wants its key; otherwise the code says
+     * what is wrong. One more request, on this path only.
+     */
+    private HeadResult afterBadRequest(String bucket, String key, String versionId) {
+        try {
+            s3.getObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId));
+            return HeadResult.absent(Presence.CUSTOMER_KEY_REQUIRED);
+        } catch (S3Exception e) {
+            Optional<Presence> absent = absence(e);
+            if (absent.isPresent()) {
+                return HeadResult.absent(absent.get());
+            }
+            throw failure("HeadObject (400 without a body; GetObjectTagging of the same object)", e);
+        } catch (SdkException e) {
+            throw failure("HeadObject (400 without a body; GetObjectTagging of the same object)", e);
         }
     }
 
@@ -78,14 +138,38 @@ public class S3Gateway {
                 break;
             }
         }
+        ObjectLock lock = new ObjectLock(r.objectLockModeAsString(), r.objectLockRetainUntilDate(),
+                "ON".equals(r.objectLockLegalHoldStatusAsString()), "ON".equals(r.objectLockEventHoldAsString()));
+        Set<String> undecodable = new TreeSet<>();
+        if (r.expiresString() != null && r.expires() == null) {
+            // S3 keeps an Expires value that is not a date; the SDK can only write dates back.
+            undecodable.add("Expires");
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        r.metadata().forEach((k, v) -> metadata.put(text("x-amz-meta-" + k, k, undecodable),
+                text("x-amz-meta-" + k, v, undecodable)));
         return new ObjectState(bucket, key, versionOrNull(r.versionId()),
                 Encryption.fromHeaders(r.serverSideEncryptionAsString(), r.sseCustomerAlgorithm()),
                 r.ssekmsKeyId(), r.bucketKeyEnabled(), r.storageClassAsString(), r.archiveStatusAsString(),
-                r.contentLength() == null ? 0L : r.contentLength(), r.eTag(), r.lastModified(), algorithm, value, r.checksumTypeAsString(),
-                r.tagCount() == null ? 0 : r.tagCount(),
-                new ObjectState.ContentHeaders(r.contentType(), r.contentEncoding(), r.contentLanguage(),
-                        r.contentDisposition(), r.cacheControl(), r.expires()),
-                r.metadata(), r.websiteRedirectLocation());
+                r.contentLength() == null ? 0L : r.contentLength(), r.eTag(), r.lastModified(), algorithm, value,
+                r.checksumTypeAsString(), r.tagCount() == null ? 0 : r.tagCount(),
+                new ObjectState.ContentHeaders(text("Content-Type", r.contentType(), undecodable),
+                        text("Content-Encoding", r.contentEncoding(), undecodable),
+                        text("Content-Language", r.contentLanguage(), undecodable),
+                        text("Content-Disposition", r.contentDisposition(), undecodable),
+                        text("Cache-Control", r.cacheControl(), undecodable), r.expires()),
+                metadata, text("x-amz-website-redirect-location", r.websiteRedirectLocation(), undecodable), lock,
+                undecodable);
+    }
+
+    /** The header's value as S3 holds it (see {@link HeaderText}); the raw reading, named, when that cannot be. */
+    private static String text(String header, String value, Set<String> undecodable) {
+        try {
+            return HeaderText.decode(value);
+        } catch (HeaderText.NotUtf8 e) {
+            undecodable.add(header);
+            return value;
+        }
     }
 
     /** UpdateObjectEncryption of exactly the version HeadObject saw. One request, no data moved. */
@@ -98,46 +182,109 @@ public class S3Gateway {
         }
     }
 
-    /**
-     * In-place CopyObject, only if the current object still has the ETag HeadObject saw: a newer write is never
-     * replaced by older content. Metadata, system metadata, tags and the checksum algorithm are copied by S3
-     * (COPY directives); the storage class and website redirect are not, so they are set again. One request.
-     *
-     * @return the new version id (null for unversioned buckets) and ETag
-     */
-    public Written copyInPlace(ObjectState s, String keyArn, boolean bucketKey) {
+    /** GetObjectAcl of the named version (the current one when {@code versionId} is null). One request. */
+    public ObjectAcl acl(String bucket, String key, String versionId) {
         try {
-            CopyObjectResponse r = s3.copyObject(b -> b.sourceBucket(s.bucket()).sourceKey(s.key())
+            GetObjectAclResponse r = s3.getObjectAcl(b -> b.bucket(bucket).key(key).versionId(versionId));
+            List<ObjectAcl.Grant> grants = new ArrayList<>();
+            for (var g : r.grants()) {
+                grants.add(grant(g.grantee(), g.permissionAsString()));
+            }
+            return new ObjectAcl(r.owner() == null ? null : r.owner().id(), grants);
+        } catch (SdkException e) {
+            throw failure("GetObjectAcl", e);
+        }
+    }
+
+    private static ObjectAcl.Grant grant(Grantee g, String permission) {
+        String type = g.typeAsString();
+        if ("CanonicalUser".equals(type)) {
+            return new ObjectAcl.Grant("id", g.id(), permission);
+        }
+        if ("Group".equals(type)) {
+            return new ObjectAcl.Grant("uri", g.uri(), permission);
+        }
+        if ("AmazonCustomerByEmail".equals(type)) {
+            return new ObjectAcl.Grant("emailAddress", g.emailAddress(), permission);
+        }
+        return new ObjectAcl.Grant(String.valueOf(type), g.id() != null ? g.id() : g.uri(), permission);
+    }
+
+    /** The bucket owner's canonical id (GetBucketAcl). One request. */
+    public String bucketOwner(String bucket) {
+        try {
+            var owner = s3.getBucketAcl(b -> b.bucket(bucket)).owner();
+            return owner == null ? null : owner.id();
+        } catch (SdkException e) {
+            throw failure("GetBucketAcl", e);
+        }
+    }
+
+    /** The version's tags, in S3's order. One request. */
+    public Map<String, String> tags(String bucket, String key, String versionId) {
+        try {
+            Map<String, String> out = new LinkedHashMap<>();
+            s3.getObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId)).tagSet()
+                    .forEach(t -> out.put(t.key(), t.value()));
+            return out;
+        } catch (SdkException e) {
+            throw failure("GetObjectTagging", e);
+        }
+    }
+
+    /**
+     * In-place CopyObject of {@code s}, only if the copied object still has the ETag that was read: a write made
+     * meanwhile is never replaced by older content. Metadata, system metadata, tags and the checksum are copied by S3
+     * (COPY directives); storage class, website redirect, ACL grants and Object Lock settings are set from the plan.
+     * One request.
+     *
+     * @param pinVersion copy exactly the version {@code s} names (a restore), instead of the current object
+     * @param destinationIfMatch the ETag the object written over must still have (If-Match), or null
+     */
+    public Written copyObject(ObjectState s, boolean pinVersion, CopyPlan plan, String keyArn, boolean bucketKey,
+                              String destinationIfMatch) {
+        try {
+            CopyObjectRequest.Builder b = CopyObjectRequest.builder()
+                    .sourceBucket(s.bucket()).sourceKey(s.key()).sourceVersionId(pinVersion ? s.versionId() : null)
                     .destinationBucket(s.bucket()).destinationKey(s.key())
                     .copySourceIfMatch(s.etag())
+                    .ifMatch(destinationIfMatch)
                     .metadataDirective(MetadataDirective.COPY)
                     .taggingDirective(TaggingDirective.COPY)
                     .storageClass(s.storageClass())
                     .websiteRedirectLocation(s.website())
                     .serverSideEncryption(ServerSideEncryption.AWS_KMS)
                     .ssekmsKeyId(keyArn)
-                    .bucketKeyEnabled(bucketKey));
+                    .bucketKeyEnabled(bucketKey);
+            if (plan.grants() != null) {
+                Map<String, String> g = plan.grants().headers();
+                b.grantFullControl(g.get("FULL_CONTROL")).grantRead(g.get("READ")).grantReadACP(g.get("READ_ACP"))
+                        .grantWriteACP(g.get("WRITE_ACP"));
+            }
+            ObjectLock lock = plan.lock();
+            if (lock.mode() != null) {
+                b.objectLockMode(lock.mode()).objectLockRetainUntilDate(lock.retainUntil());
+            }
+            if (lock.legalHold()) {
+                b.objectLockLegalHoldStatus("ON");
+            }
+            CopyObjectResponse r = s3.copyObject(b.build());
             return new Written(versionOrNull(r.versionId()),
-                    r.copyObjectResult() == null ? null : r.copyObjectResult().eTag());
+                    r.copyObjectResult() == null ? null : r.copyObjectResult().eTag(),
+                    r.copyObjectResult() == null ? null : r.copyObjectResult().lastModified(),
+                    r.serverSideEncryptionAsString(), r.ssekmsKeyId());
         } catch (SdkException e) {
             throw failure("CopyObject", e);
         }
     }
 
     /**
-     * In-place multipart copy for objects over CopyObject's size limit: every UploadPartCopy is conditioned on the
-     * ETag HeadObject saw, and so is CompleteMultipartUpload (If-Match), so a write made meanwhile survives. A
-     * multipart upload takes no COPY directives, so metadata, system metadata, tags (one GetObjectTagging when the
-     * object has any), storage class, website redirect and a whole-object CRC checksum are set explicitly. The
-     * upload is aborted on any failure.
-     *
-     * @return the new version id (null for unversioned buckets) and ETag
+     * CreateMultipartUpload for an in-place multipart copy of {@code s}. A multipart upload takes no COPY directive:
+     * every property the new version must have is given here (metadata, system metadata, tags, storage class,
+     * website redirect, ACL grants, Object Lock settings, and a whole-object CRC checksum of the source's
+     * algorithm). One request.
      */
-    public Written multipartCopy(ObjectState s, String keyArn, boolean bucketKey, long partSize) {
-        String tagging = s.tagCount() > 0 ? tagging(s) : null;
-        // A whole-object CRC is kept, and S3 checks the assembled copy against the value read before copying.
-        boolean fullObjectCrc = s.fullObjectCrc();
-        String uploadId;
+    public String createUpload(ObjectState s, CopyPlan plan, String keyArn, boolean bucketKey) {
         try {
             CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder()
                     .bucket(s.bucket()).key(s.key())
@@ -150,18 +297,39 @@ public class S3Gateway {
                     .metadata(s.metadata())
                     .storageClass(s.storageClass())
                     .websiteRedirectLocation(s.website())
-                    .tagging(tagging)
+                    .tagging(plan.tags() == null || plan.tags().isEmpty() ? null : plan.tags().entrySet().stream()
+                            .map(t -> SdkHttpUtils.urlEncode(t.getKey()) + "=" + SdkHttpUtils.urlEncode(t.getValue()))
+                            .collect(Collectors.joining("&")))
                     .serverSideEncryption(ServerSideEncryption.AWS_KMS)
                     .ssekmsKeyId(keyArn)
                     .bucketKeyEnabled(bucketKey);
-            if (fullObjectCrc) {
-                create.checksumAlgorithm(s.checksumAlgorithm()).checksumType(ChecksumType.FULL_OBJECT);
+            if (plan.uploadChecksumAlgorithm() != null) {
+                create.checksumAlgorithm(plan.uploadChecksumAlgorithm()).checksumType(ChecksumType.FULL_OBJECT);
             }
-            uploadId = s3.createMultipartUpload(create.build()).uploadId();
+            if (plan.grants() != null) {
+                Map<String, String> g = plan.grants().headers();
+                create.grantFullControl(g.get("FULL_CONTROL")).grantRead(g.get("READ"))
+                        .grantReadACP(g.get("READ_ACP")).grantWriteACP(g.get("WRITE_ACP"));
+            }
+            ObjectLock lock = plan.lock();
+            if (lock.mode() != null) {
+                create.objectLockMode(lock.mode()).objectLockRetainUntilDate(lock.retainUntil());
+            }
+            if (lock.legalHold()) {
+                create.objectLockLegalHoldStatus("ON");
+            }
+            return s3.createMultipartUpload(create.build()).uploadId();
         } catch (SdkException e) {
             throw failure("CreateMultipartUpload", e);
         }
-        String operation = "UploadPartCopy";
+    }
+
+    /**
+     * UploadPartCopy of every range of {@code s}, each conditioned on the ETag that was read. One request per part.
+     *
+     * @param pinVersion copy exactly the version {@code s} names (a restore), instead of the current object
+     */
+    public CopiedParts copyParts(ObjectState s, boolean pinVersion, String uploadId, long partSize, CopyPlan plan) {
         try {
             List<CompletedPart> parts = new ArrayList<>();
             int partNumber = 1;
@@ -170,12 +338,13 @@ public class S3Gateway {
                 int n = partNumber;
                 String range = "bytes=" + start + "-" + end;
                 CopyPartResult copied = s3.uploadPartCopy(b -> b.sourceBucket(s.bucket()).sourceKey(s.key())
+                        .sourceVersionId(pinVersion ? s.versionId() : null)
                         .destinationBucket(s.bucket()).destinationKey(s.key())
                         .uploadId(uploadId).partNumber(n).copySourceRange(range)
                         .copySourceIfMatch(s.etag())).copyPartResult();
                 CompletedPart.Builder part = CompletedPart.builder().partNumber(n).eTag(copied.eTag());
-                if (fullObjectCrc) {
-                    switch (s.checksumAlgorithm()) {
+                if (plan.uploadChecksumAlgorithm() != null) {
+                    switch (plan.uploadChecksumAlgorithm()) {
                         case "CRC32" -> part.checksumCRC32(copied.checksumCRC32());
                         case "CRC32C" -> part.checksumCRC32C(copied.checksumCRC32C());
                         default -> part.checksumCRC64NVME(copied.checksumCRC64NVME());
@@ -183,55 +352,52 @@ public class S3Gateway {
                 }
                 parts.add(part.build());
             }
-            operation = "CompleteMultipartUpload";
+            return new CopiedParts(parts);
+        } catch (SdkException e) {
+            throw failure("UploadPartCopy", e);
+        }
+    }
+
+    /**
+     * CompleteMultipartUpload, only if the object written over still has the ETag {@code ifMatch}; with a
+     * whole-object CRC, S3 checks the assembled copy against the source's value. One request.
+     */
+    public Written complete(ObjectState s, String uploadId, CopiedParts parts, CopyPlan plan, String ifMatch) {
+        try {
             CompleteMultipartUploadRequest.Builder complete = CompleteMultipartUploadRequest.builder()
                     .bucket(s.bucket()).key(s.key()).uploadId(uploadId)
-                    .ifMatch(s.etag())
-                    .multipartUpload(u -> u.parts(parts));
-            if (fullObjectCrc) {
+                    .ifMatch(ifMatch)
+                    .multipartUpload(u -> u.parts(parts.parts()));
+            if (plan.uploadChecksumAlgorithm() != null) {
                 complete.checksumType(ChecksumType.FULL_OBJECT);
-                switch (s.checksumAlgorithm()) {
+                switch (plan.uploadChecksumAlgorithm()) {
                     case "CRC32" -> complete.checksumCRC32(s.checksumValue());
                     case "CRC32C" -> complete.checksumCRC32C(s.checksumValue());
                     default -> complete.checksumCRC64NVME(s.checksumValue());
                 }
             }
             var completed = s3.completeMultipartUpload(complete.build());
-            return new Written(versionOrNull(completed.versionId()), completed.eTag());
+            return new Written(versionOrNull(completed.versionId()), completed.eTag(), null,
+                    completed.serverSideEncryptionAsString(), completed.ssekmsKeyId());
         } catch (SdkException e) {
-            abort(s, uploadId);
-            throw failure(operation, e);
-        } catch (RuntimeException e) {
-            abort(s, uploadId);
-            throw e;
-        }
-    }
-
-    private String tagging(ObjectState s) {
-        try {
-            return s3.getObjectTagging(b -> b.bucket(s.bucket()).key(s.key()).versionId(s.versionId())).tagSet()
-                    .stream()
-                    .map(t -> SdkHttpUtils.urlEncode(t.key()) + "=" + SdkHttpUtils.urlEncode(t.value()))
-                    .collect(Collectors.joining("&"));
-        } catch (SdkException e) {
-            throw failure("GetObjectTagging", e);
+            throw failure("CompleteMultipartUpload", e);
         }
     }
 
     /** Attempts at AbortMultipartUpload, each with the SDK's own retries: a failed copy must not leave parts. */
     static final int ABORT_ATTEMPTS = 4;
 
-    private void abort(ObjectState s, String uploadId) {
+    public Abort abort(String bucket, String key, String uploadId) {
         for (int attempt = 1; attempt <= ABORT_ATTEMPTS; attempt++) {
             try {
-                s3.abortMultipartUpload(b -> b.bucket(s.bucket()).key(s.key()).uploadId(uploadId));
-                return;
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+                return Abort.ABORTED;
             } catch (S3Exception e) {
                 if (e.statusCode() == 404) {
-                    return; // NoSuchUpload: already gone
+                    return Abort.GONE;
                 }
                 if (e.statusCode() < 500 && e.statusCode() != 429 && !e.isThrottlingException()) {
-                    break; // access denied and the like: another attempt will not help
+                    return Abort.FAILED; // access denied and the like: another attempt will not help
                 }
             } catch (SdkException e) {
                 // network: try again
@@ -240,11 +406,46 @@ public class S3Gateway {
                 Thread.sleep(100L * attempt);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                break;
+                return Abort.FAILED;
             }
         }
-        // Best effort beyond this: a lifecycle rule for incomplete uploads is the backstop. The original failure is
-        // the one reported.
+        return Abort.FAILED;
+    }
+
+    /** The multipart uploads in progress for exactly {@code key} (one page of ListMultipartUploads). */
+    public List<AbandonedUploads.Upload> uploads(String bucket, String key) {
+        try {
+            return s3.listMultipartUploads(b -> b.bucket(bucket).prefix(key)).uploads().stream()
+                    .filter(u -> key.equals(u.key()))
+                    .map(u -> new AbandonedUploads.Upload(u.key(), u.uploadId(),
+                            u.initiator() == null ? null : u.initiator().id(), u.initiated()))
+                    .toList();
+        } catch (SdkException e) {
+            throw failure("ListMultipartUploads", e);
+        }
+    }
+
+    /**
+     * The two newest entries of {@code key} (versions and delete markers), newest first, from one
+     * ListObjectVersions request: the key itself sorts before every longer key it prefixes, and S3 lists a key's
+     * entries newest first.
+     */
+    public List<VersionOrder.Entry> newestVersions(String bucket, String key) {
+        try {
+            ListObjectVersionsResponse r = s3.listObjectVersions(b -> b.bucket(bucket).prefix(key).maxKeys(2));
+            List<VersionOrder.Entry> latest = new ArrayList<>();
+            List<VersionOrder.Entry> older = new ArrayList<>();
+            r.versions().stream().filter(v -> key.equals(v.key())).forEach(v ->
+                    (Boolean.TRUE.equals(v.isLatest()) ? latest : older)
+                            .add(new VersionOrder.Entry(versionOrNull(v.versionId()), false)));
+            r.deleteMarkers().stream().filter(m -> key.equals(m.key())).forEach(m ->
+                    (Boolean.TRUE.equals(m.isLatest()) ? latest : older)
+                            .add(new VersionOrder.Entry(versionOrNull(m.versionId()), true)));
+            latest.addAll(older);
+            return latest;
+        } catch (SdkException e) {
+            throw failure("ListObjectVersions", e);
+        }
     }
 
     /** Unversioned buckets answer "null" (or nothing): either way there is no version to name. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.json.Json;
-import dev.atrest.s3.Decision.Action;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -53,24 +52,42 @@ class EventScopeTest {
                 .contains("1026 bytes");
     }
 
-    static ObjectState state(String etag, Instant modified) {
-        return new ObjectState("b", "k", null, Encryption.SSE_KMS, "arn", true, null, null, 3, etag, modified, null,
+    static ObjectState state(String version, String etag, Instant modified) {
+        return new ObjectState("b", "k", version, Encryption.SSE_KMS, "arn", true, null, null, 3, etag, modified, null,
                 null, null, 0, null, Map.of(), null);
     }
 
-    @Test
-    void anUpdateFollowedByANewerWriteIsNotDamage() {
-        Instant t0 = Instant.parse("2026-11-27T00:00:00Z");
-        ObjectState before = state("\"a\"", t0);
-        assertThat(ReencryptService.overwrittenMeanwhile(before, HeadResult.present(state("\"b\"", t0.plusSeconds(1))),
-                Action.UPDATE_ENCRYPTION, null)).isTrue();
-        assertThat(ReencryptService.overwrittenMeanwhile(before, HeadResult.present(state("\"b\"", t0)),
-                Action.UPDATE_ENCRYPTION, null)).as("same LastModified: stays CRITICAL").isFalse();
-        assertThat(ReencryptService.overwrittenMeanwhile(before, HeadResult.present(state("\"b\"", t0.plusSeconds(1))),
-                Action.UPDATE_ENCRYPTION, "v1")).as("a pinned version cannot be overwritten").isFalse();
-        assertThat(ReencryptService.overwrittenMeanwhile(before, HeadResult.present(state("\"b\"", t0.plusSeconds(1))),
-                Action.COPY, null)).isFalse();
-        assertThat(ReencryptService.overwrittenMeanwhile(before, HeadResult.present(state("\"a\"", t0.plusSeconds(1))),
-                Action.UPDATE_ENCRYPTION, null)).isFalse();
+    static final Instant T0 = Instant.parse("2026-11-27T00:00:00Z");
+
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> afterUpdate() {
+        return java.util.stream.Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("another ETag, a later second", null,
+                        HeadResult.present(state(null, "\"b\"", T0.plusSeconds(1))), true),
+                // LastModified has one-second resolution: a write in the same second is still a newer write, since
+                // UpdateObjectEncryption never changes the ETag.
+                org.junit.jupiter.params.provider.Arguments.of("another ETag, the same second", null,
+                        HeadResult.present(state(null, "\"b\"", T0)), true),
+                org.junit.jupiter.params.provider.Arguments.of("deleted since", null,
+                        HeadResult.absent(HeadResult.Presence.MISSING), true),
+                org.junit.jupiter.params.provider.Arguments.of("overwritten with SSE-C", null,
+                        HeadResult.absent(HeadResult.Presence.CUSTOMER_KEY_REQUIRED), true),
+                // UpdateObjectEncryption keeps LastModified: a later one is another write, whatever the ETag.
+                org.junit.jupiter.params.provider.Arguments.of("same ETag, a later second", null,
+                        HeadResult.present(state(null, "\"a\"", T0.plusSeconds(1))), true),
+                org.junit.jupiter.params.provider.Arguments.of("same ETag, same second, other metadata", null,
+                        HeadResult.present(new ObjectState("b", "k", null, Encryption.SSE_KMS, "arn", true, null, null,
+                                3, "\"a\"", T0, null, null, null, 0, null, Map.of("m", "2"), null)), true),
+                org.junit.jupiter.params.provider.Arguments.of("only the encryption differs", null,
+                        HeadResult.present(new ObjectState("b", "k", null, Encryption.SSE_S3, null, null, null, null,
+                                3, "\"a\"", T0, null, null, null, 0, null, Map.of(), null)), false),
+                org.junit.jupiter.params.provider.Arguments.of("a named version cannot be overwritten", "v1",
+                        HeadResult.present(state("v1", "\"b\"", T0.plusSeconds(1))), false));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> newer write: {3}")
+    @org.junit.jupiter.params.provider.MethodSource("afterUpdate")
+    void anUpdateFollowedByANewerWriteIsNotDamage(String name, String version, HeadResult after, boolean newer) {
+        ObjectState before = state(version, "\"a\"", T0);
+        assertThat(ReencryptService.overwrittenMeanwhile(before, after)).isEqualTo(newer);
     }
 }

@@ -103,6 +103,39 @@ class ObjectEncryptionPolicyTest {
         assertThat(decision.reason()).contains(reason);
     }
 
+    static HeadResult locked(Encryption encryption, ObjectLock lock) {
+        return HeadResult.present(new ObjectState("b", "k", "v1", encryption, null, null, "STANDARD", null, 10,
+                "\"etag\"", Instant.EPOCH, null, null, null, 0, null, Map.of(), null, lock));
+    }
+
+    static final Instant NOW = Instant.parse("2026-12-01T00:00:00Z");
+
+    static Stream<Arguments> lockCases() {
+        ObjectLock retention = new ObjectLock("COMPLIANCE", NOW.plusSeconds(60), false, false);
+        ObjectLock ended = new ObjectLock("COMPLIANCE", NOW.minusSeconds(60), false, false);
+        ObjectLock hold = new ObjectLock(null, null, true, false);
+        return Stream.of(
+                // UpdateObjectEncryption refuses locked versions: a new, equally locked version is the only way.
+                Arguments.of(locked(Encryption.SSE_S3, retention), ReencryptMethod.AUTO, Action.COPY,
+                        "UpdateObjectEncryption refuses"),
+                Arguments.of(locked(Encryption.SSE_KMS, hold), ReencryptMethod.AUTO, Action.COPY, "legal hold"),
+                Arguments.of(locked(Encryption.SSE_S3, ended), ReencryptMethod.AUTO, Action.UPDATE_ENCRYPTION,
+                        "SSE-S3"),
+                Arguments.of(locked(Encryption.SSE_S3, retention), ReencryptMethod.UPDATE, Action.SKIP,
+                        "never copies"),
+                Arguments.of(locked(Encryption.SSE_S3, retention), ReencryptMethod.COPY, Action.COPY, "in-place copy"),
+                Arguments.of(locked(Encryption.NONE, hold), ReencryptMethod.AUTO, Action.COPY, "unencrypted"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {1} locked {0} -> {2}")
+    @MethodSource("lockCases")
+    void lockedObjectsAreCopiedNotUpdated(HeadResult head, ReencryptMethod method, Action expected, String reason) {
+        ObjectEncryptionPolicy policy = new ObjectEncryptionPolicy(TARGET, Set.of(), true, method, THRESHOLD);
+        Decision decision = policy.decide(head, NOW);
+        assertThat(decision.action()).isEqualTo(expected);
+        assertThat(decision.reason()).contains(reason);
+    }
+
     @ParameterizedTest(name = "bucket key not wanted: target key without one is compliant")
     @CsvSource({"true", "false"})
     void bucketKeyOnlyMattersWhenWanted(boolean present) {
@@ -135,6 +168,8 @@ class ObjectEncryptionPolicyTest {
         "v1, v1, true",
         "v1, v2, false",
         "v1, ,   false",
+        "null, , true",
+        "null, v2, false",
     })
     void copiesOnlyTheCurrentVersion(String version, String current, boolean allowed) {
         assertThat(ObjectEncryptionPolicy.copyAllowed(version, current)).isEqualTo(allowed);

@@ -117,6 +117,46 @@ final class S3Fixture implements AutoCloseable {
                 .map(r -> (String) r.get("operation")).toList();
     }
 
+    /** A bucket with Object Lock (and so versioning) enabled. */
+    void lockedBucket(String bucket) {
+        s3.createBucket(b -> b.bucket(bucket).objectLockEnabledForBucket(true));
+    }
+
+    /**
+     * Holds the next {@code operation} on {@code key} at the emulator (before it takes any lock, so other writes go
+     * on) until {@link #release}: a deterministic race.
+     */
+    void hold(String operation, String key, String name) {
+        emulator.post("/_atrest/faults", "{\"rules\":[{\"service\":\"s3\",\"operation\":\"" + operation
+                + "\",\"key\":\"" + key + "\",\"count\":1,\"hold\":\"" + name + "\"}]}");
+    }
+
+    /** Waits until a request is held under {@code name}. */
+    void awaitHeld(String name) {
+        try {
+            var r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(emulator.endpoint() + "/_atrest/faults/held?hold=" + name
+                            + "&count=1&timeout_ms=20000")).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                throw new AssertionError("nothing held under " + name + ": " + r.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void release(String name) {
+        emulator.post("/_atrest/faults/release", "{\"hold\":\"" + name + "\"}");
+    }
+
+    void clearFaults() {
+        emulator.post("/_atrest/faults", "{\"rules\":[]}");
+    }
+
     void fault(String operation, int status, String code, int count) {
         emulator.post("/_atrest/faults", "{\"rules\":[{\"service\":\"s3\",\"operation\":\"" + operation
                 + "\",\"status\":" + status + ",\"code\":\"" + code + "\",\"count\":" + count + "}]}");

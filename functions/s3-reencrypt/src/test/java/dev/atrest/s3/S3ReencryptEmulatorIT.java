@@ -25,6 +25,12 @@ import software.amazon.awssdk.services.s3.model.Tag;
 
 /** The function against the emulator over HTTP: every S3-facing path, with the S3 requests each costs counted. */
 class S3ReencryptEmulatorIT extends S3EmulatorTest {
+    /**
+     * An in-place CopyObject in a bucket without versions: the object, its ACL, the object again right before the
+     * write (a write that keeps the ETag cannot be seen after it there), the copy, the verification.
+     */
+    static final List<String> UNVERSIONED_COPY = List.of("HeadObject", "GetObjectAcl", "HeadObject", "CopyObject",
+            "HeadObject");
     private static JsonNode onlyItem(JsonNode summary) {
         assertThat(summary.path("items")).hasSize(1);
         return summary.path("items").get(0);
@@ -143,7 +149,7 @@ class S3ReencryptEmulatorIT extends S3EmulatorTest {
 
         assertThat(item.path("outcome").asText()).as(item.toString()).isEqualTo("CHANGED");
         assertThat(item.path("details").path("method").asText()).isEqualTo("CopyObject");
-        assertThat(f.s3Operations()).containsExactly("HeadObject", "CopyObject", "HeadObject");
+        assertThat(f.s3Operations()).isEqualTo(UNVERSIONED_COPY);
         HeadObjectResponse after = f.head("legacy.csv");
         assertThat(after.ssekmsKeyId()).isEqualTo(f.keyArn);
         assertThat(after.bucketKeyEnabled()).isTrue();
@@ -180,8 +186,8 @@ class S3ReencryptEmulatorIT extends S3EmulatorTest {
 
         f.emulator.clearRequests();
         f.invoke(config, S3Fixture.notification("plain"));
-        assertThat(f.s3Operations()).isEqualTo(Stream.concat(Stream.of("HeadObject", "CopyObject"),
-                extra.stream()).toList());
+        assertThat(f.s3Operations()).isEqualTo(Stream.concat(Stream.of("HeadObject", "GetObjectAcl", "HeadObject",
+                "CopyObject"), extra.stream()).toList());
         assertThat(f.head("sse").ssekmsKeyId()).isEqualTo(f.keyArn);
         assertThat(f.head("plain").ssekmsKeyId()).isEqualTo(f.keyArn);
     }
@@ -196,8 +202,8 @@ class S3ReencryptEmulatorIT extends S3EmulatorTest {
 
         assertThat(item.path("outcome").asText()).isEqualTo("CHANGED");
         assertThat(item.path("details").path("method").asText()).isEqualTo("CopyObject");
-        assertThat(f.s3Operations()).containsExactly("HeadObject", "UpdateObjectEncryption", "CopyObject",
-                "HeadObject");
+        assertThat(f.s3Operations()).containsExactly("HeadObject", "UpdateObjectEncryption", "GetObjectAcl",
+                "HeadObject", "CopyObject", "HeadObject");
         assertThat(f.head("k").ssekmsKeyId()).isEqualTo(f.keyArn);
     }
 
@@ -231,7 +237,7 @@ class S3ReencryptEmulatorIT extends S3EmulatorTest {
         f.emulator.clearRequests();
         JsonNode item = onlyItem(f.invoke(f.config().withMethod(ReencryptMethod.COPY), S3Fixture.notification("k")));
         assertThat(item.path("details").path("method").asText()).isEqualTo("CopyObject");
-        assertThat(f.s3Operations()).containsExactly("HeadObject", "CopyObject", "HeadObject");
+        assertThat(f.s3Operations()).isEqualTo(UNVERSIONED_COPY);
     }
 
     @Test
@@ -281,8 +287,10 @@ class S3ReencryptEmulatorIT extends S3EmulatorTest {
 
         assertThat(item.path("outcome").asText()).as(item.toString()).isEqualTo("CHANGED");
         assertThat(item.path("details").path("method").asText()).isEqualTo("UploadPartCopy");
-        assertThat(f.s3Operations()).containsExactly("HeadObject", "GetObjectTagging", "CreateMultipartUpload",
-                "UploadPartCopy", "UploadPartCopy", "CompleteMultipartUpload", "HeadObject");
+        // The tags are read, read again right before CompleteMultipartUpload with the object, and verified.
+        assertThat(f.s3Operations()).containsExactly("HeadObject", "GetObjectAcl", "GetObjectTagging",
+                "CreateMultipartUpload", "ListMultipartUploads", "UploadPartCopy", "UploadPartCopy", "HeadObject",
+                "GetObjectTagging", "CompleteMultipartUpload", "HeadObject", "GetObjectTagging");
         HeadObjectResponse after = f.head("big/object.bin");
         assertThat(after.ssekmsKeyId()).isEqualTo(f.keyArn);
         assertThat(after.bucketKeyEnabled()).isTrue();
@@ -366,7 +374,7 @@ class S3ReencryptEmulatorIT extends S3EmulatorTest {
     }
 
     @Test
-    void sseCAndDsseObjectsAreSkippedAfterOneHeadObject() {
+    void sseCAndDsseObjectsAreSkippedWithoutAWrite() {
         String customerKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
         String customerKeyMd5 = software.amazon.awssdk.utils.Md5Utils.md5AsBase64(new byte[32]);
         f.s3.putObject(b -> b.bucket(BUCKET).key("ssec").sseCustomerAlgorithm("AES256").sseCustomerKey(customerKey)
@@ -380,7 +388,8 @@ class S3ReencryptEmulatorIT extends S3EmulatorTest {
         assertThat(summary.path("items").get(0).path("reason").asText()).contains("SSE-C");
         assertThat(summary.path("items").get(1).path("reason").asText()).contains("DSSE-KMS");
         assertThat(summary.path("counts").path("SKIPPED").asInt()).isEqualTo(2);
-        assertThat(f.s3Operations()).containsExactly("HeadObject", "HeadObject");
+        // HEAD answers an SSE-C object with a bare 400: its tags (readable without the key) confirm it exists.
+        assertThat(f.s3Operations()).containsExactlyInAnyOrder("HeadObject", "GetObjectTagging", "HeadObject");
         assertThat(f.head("dsse").serverSideEncryptionAsString()).isEqualTo("aws:kms:dsse");
     }
 

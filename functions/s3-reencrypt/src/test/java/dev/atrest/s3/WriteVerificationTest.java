@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.atrest.s3.Decision.Action;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -112,5 +113,116 @@ class WriteVerificationTest {
     static Stream<HeadResult.Presence> absences() {
         return Stream.of(HeadResult.Presence.MISSING, HeadResult.Presence.DELETE_MARKER,
                 HeadResult.Presence.CUSTOMER_KEY_REQUIRED);
+    }
+
+    // ---- copies: every property the plan carried ---------------------------------------------------------------
+
+    static final java.time.Instant UNTIL = java.time.Instant.parse("2030-01-01T00:00:00Z");
+    static final ObjectAcl GRANTS = CopyPlannerTest.PUBLIC_READ;
+
+    static ObjectState lockedBefore() {
+        ObjectState b = before();
+        return new ObjectState(b.bucket(), b.key(), b.versionId(), b.encryption(), b.kmsKeyId(), b.bucketKeyEnabled(),
+                b.storageClass(), b.archiveStatus(), b.size(), b.etag(), b.lastModified(), "SHA256", "sha=",
+                "FULL_OBJECT", 2, b.headers(), b.metadata(), b.website(), new ObjectLock("COMPLIANCE", UNTIL, true,
+                false));
+    }
+
+    static ObjectState copyOf(ObjectState b, ObjectLock lock) {
+        return new ObjectState(b.bucket(), b.key(), "v2", Encryption.SSE_KMS, TARGET, true, b.storageClass(), null,
+                b.size(), "\"e2\"", b.lastModified(), b.checksumAlgorithm(), b.checksumValue(), b.checksumType(),
+                b.tagCount(), b.headers(), b.metadata(), b.website(), lock);
+    }
+
+    static CopyPlan plan(Action method, Map<String, String> tags) {
+        return new CopyPlan(method, GRANTS, new ObjectLock("COMPLIANCE", UNTIL, true, false), null, true, tags,
+                null, null);
+    }
+
+    static Stream<Arguments> copies() {
+        ObjectState b = lockedBefore();
+        ObjectLock same = b.lock();
+        Map<String, String> tags = Map.of("a", "1", "b", "2");
+        ObjectAcl other = new ObjectAcl(GRANTS.owner(), List.of(GRANTS.grants().get(0)));
+        return Stream.of(
+                Arguments.of("everything kept", plan(Action.COPY, null), copyOf(b, same), null, GRANTS, null),
+                Arguments.of("multipart, tags set", plan(Action.MULTIPART_COPY, tags), copyOf(b, same), tags, GRANTS,
+                        null),
+                Arguments.of("a longer retention is no loss", plan(Action.COPY, null), copyOf(b,
+                        new ObjectLock("COMPLIANCE", UNTIL.plusSeconds(9), true, false)), null, GRANTS, null),
+                Arguments.of("retention lost", plan(Action.COPY, null), copyOf(b, new ObjectLock(null, null, true,
+                        false)), null, GRANTS, "Object Lock mode"),
+                Arguments.of("legal hold lost", plan(Action.COPY, null), copyOf(b, new ObjectLock("COMPLIANCE", UNTIL,
+                        false, false)), null, GRANTS, "legal hold OFF"),
+                Arguments.of("a grant lost", plan(Action.COPY, null), copyOf(b, same), null, other,
+                        "ACL grants changed"),
+                Arguments.of("owner changed", plan(Action.COPY, null), copyOf(b, same), null,
+                        new ObjectAcl("someone", GRANTS.grants()), "object owner changed"),
+                Arguments.of("ACL not read", plan(Action.COPY, null), copyOf(b, same), null, null, "ACL not read"),
+                Arguments.of("a tag value lost", plan(Action.MULTIPART_COPY, tags), copyOf(b, same),
+                        Map.of("a", "1", "b", "x"), GRANTS, "tags changed"),
+                Arguments.of("SHA256 lost", plan(Action.COPY, null), withChecksum(copyOf(b, same), null, null), null,
+                        GRANTS, "checksum changed"),
+                Arguments.of("metadata lost", plan(Action.COPY, null), withMetadata(copyOf(b, same), Map.of()), null,
+                        GRANTS, "user metadata"));
+    }
+
+    static ObjectState withChecksum(ObjectState s, String algorithm, String value) {
+        return new ObjectState(s.bucket(), s.key(), s.versionId(), s.encryption(), s.kmsKeyId(), s.bucketKeyEnabled(),
+                s.storageClass(), s.archiveStatus(), s.size(), s.etag(), s.lastModified(), algorithm, value, null,
+                s.tagCount(), s.headers(), s.metadata(), s.website(), s.lock());
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("copies")
+    void comparesEveryCarriedProperty(String name, CopyPlan plan, ObjectState after, Map<String, String> afterTags,
+                                      ObjectAcl afterAcl, String expected) {
+        var differences = WriteVerification.copyDifferences(lockedBefore(), plan, HeadResult.present(after),
+                afterTags, afterAcl, TARGET, true);
+        if (expected == null) {
+            assertThat(differences).isEmpty();
+        } else {
+            assertThat(differences).anySatisfy(d -> assertThat(d).contains(expected));
+        }
+    }
+
+    // ---- right before a write without versions: what changed since the read ----------------------------------
+
+    static Stream<Arguments> changes() {
+        ObjectState b = before();
+        return Stream.of(
+                Arguments.of("nothing", HeadResult.present(b), null),
+                Arguments.of("content (ETag)", HeadResult.present(new ObjectState(b.bucket(), b.key(), b.versionId(),
+                        b.encryption(), null, null, b.storageClass(), null, b.size(), "\"other\"", b.lastModified(),
+                        b.checksumAlgorithm(), b.checksumValue(), b.checksumType(), b.tagCount(), b.headers(),
+                        b.metadata(), b.website())), "ETag"),
+                Arguments.of("metadata only, same ETag", HeadResult.present(withMetadata(b, Map.of("m", "2"))),
+                        "user metadata changed"),
+                Arguments.of("content type only", HeadResult.present(withHeaders(b, h ->
+                        new ObjectState.ContentHeaders("image/png", null, null, null, "max-age=1", null))),
+                        "Content-Type"),
+                Arguments.of("storage class only", HeadResult.present(new ObjectState(b.bucket(), b.key(),
+                        b.versionId(), b.encryption(), null, null, "GLACIER_IR", null, b.size(), b.etag(),
+                        b.lastModified(), b.checksumAlgorithm(), b.checksumValue(), b.checksumType(), b.tagCount(),
+                        b.headers(), b.metadata(), b.website())), "storage class"),
+                Arguments.of("deleted", HeadResult.absent(HeadResult.Presence.MISSING), "MISSING"));
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @MethodSource("changes")
+    void seesWritesThatKeepTheEtag(String name, HeadResult now, String expected) {
+        var changes = WriteVerification.changesSince(before(), now, null, null);
+        if (expected == null) {
+            assertThat(changes).isEmpty();
+        } else {
+            assertThat(changes).anySatisfy(d -> assertThat(d).contains(expected));
+            assertThat(String.join(" ", changes)).as("writers' values are not echoed").doesNotContain("image/png");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aTagValueChangeIsSeenWhenTheTagsAreCompared() {
+        assertThat(WriteVerification.changesSince(before(), HeadResult.present(before()), Map.of("a", "1"),
+                Map.of("a", "2"))).containsExactly("tags changed");
     }
 }

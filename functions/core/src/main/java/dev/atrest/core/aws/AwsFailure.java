@@ -123,9 +123,23 @@ public final class AwsFailure extends RuntimeException {
             Kind kind = errors.kindOf(code, status).orElseGet(() -> commonKind(ase, code, status));
             return new AwsFailure(kind, operation, code, detail, e);
         }
+        if (unknownHost(e)) {
+            // The endpoint's name does not resolve: a Region (or endpoint) that does not exist, which no retry fixes.
+            return new AwsFailure(Kind.INVALID, operation, null, "the service endpoint's host is unknown (is the "
+                    + "Region name right?): " + e.getMessage(), e);
+        }
         // No service answer: I/O, timeouts and the like outlived the SDK's retries.
         Kind kind = e instanceof SdkClientException || e.retryable() ? Kind.RETRYABLE : Kind.INVALID;
         return new AwsFailure(kind, operation, null, String.valueOf(e.getMessage()), e);
+    }
+
+    private static boolean unknownHost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Kind commonKind(AwsServiceException e, String code, int status) {

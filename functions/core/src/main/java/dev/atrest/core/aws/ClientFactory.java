@@ -99,7 +99,7 @@ public final class ClientFactory implements AutoCloseable {
                 || isTrue(System.getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"))) {
             return Optional.empty();
         }
-        String propSuffix = serviceEnvSuffix.charAt(0) + serviceEnvSuffix.substring(1).toLowerCase(java.util.Locale.ROOT);
+        String propSuffix = propertySuffix(serviceEnvSuffix);
         String[] candidates = {
             System.getProperty("aws.endpointUrl" + propSuffix),
             System.getenv("AWS_ENDPOINT_URL_" + serviceEnvSuffix),
@@ -112,6 +112,29 @@ public final class ClientFactory implements AutoCloseable {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The SDK's system property suffix for an environment variable suffix: the service id without spaces, each word
+     * capitalised ("S3" -> "S3", "S3_CONTROL" -> "S3Control", as in {@code aws.endpointUrlS3Control}).
+     */
+    static String propertySuffix(String serviceEnvSuffix) {
+        StringBuilder out = new StringBuilder();
+        for (String word : serviceEnvSuffix.split("_")) {
+            if (!word.isEmpty()) {
+                out.append(word.charAt(0)).append(word.substring(1).toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * S3 Control's endpoint rules put the account id in front of the host ({@code {account}.s3-control...}), which
+     * an emulator reached by address cannot serve. True only when an endpoint override is in force for S3 Control:
+     * then clients resolve their endpoint without that label. Against AWS this is always false.
+     */
+    public static boolean s3ControlWithoutAccountHost() {
+        return endpointOverride("S3_CONTROL").isPresent();
     }
 
     /** Emulators (moto) serve S3 only path-style; real S3 wants virtual-hosted style. */

@@ -37,6 +37,14 @@ public final class ConfigLoader {
     public static final Pattern SNS_TOPIC_ARN = Pattern.compile(
             "^arn:" + PARTITION + ":sns:" + REGION_NAME + ":" + ACCOUNT + ":[A-Za-z0-9_-]{1,256}$");
     public static final Pattern REGION = Pattern.compile("^" + REGION_NAME + "$");
+    private static final String BUCKET = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]";
+    /** An S3 general purpose bucket name. Template: each name of BucketNames. */
+    public static final Pattern BUCKET_NAME = Pattern.compile("^" + BUCKET + "$");
+    /**
+     * Bucket names joined by commas, as a CommaDelimitedList parameter reaches a variable through
+     * {@code !Join [",", !Ref BucketNames]} (CloudFormation checks the parameter's AllowedPattern on each name).
+     */
+    public static final Pattern BUCKET_NAME_LIST = Pattern.compile("^" + BUCKET + "(," + BUCKET + ")*$");
     /** Comma-separated region names, no spaces, or {@code all}. Template: AuditRegions. */
     public static final Pattern REGION_LIST = Pattern.compile("^(all|" + REGION_NAME + "(," + REGION_NAME + ")*)$");
     /** Key, key ARN, alias ARN, alias name, or bare key id: what KMS accepts as a KeyId (in events, not config). */
