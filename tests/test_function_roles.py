@@ -174,6 +174,9 @@ CONDITION_CHECKS = {
     # The report bucket refuses every request that is not over TLS: a Deny, for everyone.
     "aws:SecureTransport": lambda env, op, value, s: (op, value) == ("Bool", "false") and s["Effect"] == "Deny"
     and s["Principal"] == "*",
+    # The created target key is used by this account's principals only (with kms:ViaService: only through S3).
+    "kms:CallerAccount": lambda env, op, value, s: op == "StringEquals" and value == ACCOUNT
+    and "kms:ViaService" in s["Condition"]["StringEquals"],
 }
 
 

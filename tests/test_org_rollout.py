@@ -32,7 +32,7 @@ from atrest_emulator.fixtures import make_organization, session_credentials  # n
 MANAGEMENT = "123456789012"
 REGIONS = ["us-east-1", "eu-west-1"]
 HOME = "us-east-1"
-FUNCTIONS = ("S3ReencryptFunction", "KmsRotationFunction", "StorageAuditFunction")
+FUNCTIONS = ("S3ReencryptFunction", "KmsRotationFunction", "StorageAuditFunction", "S3BackfillFunction")
 LAYOUT = {"security": ["sec"], "prod": ["alpha", "bravo"], "dev": [], "dev/sandbox": ["charlie"]}
 FULL = os.environ.get("ATREST_ORG_FULL") == "1"
 
@@ -190,11 +190,11 @@ def test_the_stackset_deploys_atrest_to_every_member_account_and_region(rollout)
             assert use["Condition"]["StringEquals"] == {"kms:CallerAccount": r.account(name),
                                                         "kms:ViaService": f"s3.{region}.amazonaws.com"}
             keys.add(key)
-            s3_function = r.function(name, "S3ReencryptFunction", region)
-            assert s3_function["Environment"]["Variables"]["TARGET_KMS_KEY_ARN"] == key
+            for writer in ("S3ReencryptFunction", "S3BackfillFunction"):
+                assert r.function(name, writer, region)["Environment"]["Variables"]["TARGET_KMS_KEY_ARN"] == key
             assert {f["FunctionName"].rsplit("-", 2)[1] for f in acting("lambda").list_functions()["Functions"]} == \
                 set(FUNCTIONS)
-            assert len(acting("cloudwatch").describe_alarms()["MetricAlarms"]) == 27
+            assert len(acting("cloudwatch").describe_alarms()["MetricAlarms"]) == 35
     assert len(keys) == 4, "one target key per account and Region"
 
     # The code: one bucket per Region, the same content-addressed keys in each.
@@ -213,7 +213,7 @@ def test_an_account_that_joins_a_target_ou_gets_atrest_in_the_chosen_regions(rol
     organizations.move_account(AccountId=delta, SourceParentId=r.root, DestinationParentId=r.ous["prod"])
     assert {region for account, region in instances(r) if account == delta} == set(REGIONS)
     for region in REGIONS:
-        assert len(r.acting_in("delta", region)("lambda").list_functions()["Functions"]) == 3
+        assert len(r.acting_in("delta", region)("lambda").list_functions()["Functions"]) == len(FUNCTIONS)
     # Leaving the targets removes atrest; the target keys stay (the objects re-encrypted with them stay readable).
     organizations.move_account(AccountId=delta, SourceParentId=r.ous["prod"], DestinationParentId=r.root)
     assert not [a for a, _ in instances(r) if a == delta]

@@ -2,8 +2,9 @@
 with exactly the permissions it would have in AWS (tools/invoke.py --as-function-role).
 
 1. The built template (.aws-sam/build/template.yaml) still carries the SAM transform: the SAM translator turns it
-   into plain CloudFormation offline, as `sam validate` does (AWS managed policy names come from the translator's
-   bundled map; nothing is asked of AWS). The result is cached per template content under .aws-sam/atrest/.
+   into plain CloudFormation offline, as `sam validate` does (tools/sam_translate.py: AWS managed policy names come
+   from the translator's bundled map; nothing is asked of AWS). The result is cached per template content under
+   .aws-sam/atrest/.
 2. The function's AWS::IAM::Role there, with every policy attached to it in the template, is resolved with the
    parameters in force (TemplateEnvironment: defaults, ATREST_PARAM_* overrides, the Conditions).
 3. In the emulator (it must enforce IAM: process.running(iam=True)) an administrator creates that role with those
@@ -42,7 +43,9 @@ def translate(template_path, region="us-east-1", cache_dir=CACHE_DIR):
     translator_version = importlib.metadata.version("aws-sam-translator")
     with open(template_path, "rb") as f:
         source = f.read()
-    digest = hashlib.sha256(source + translator_version.encode() + region.encode()).hexdigest()[:24]
+    # sam_translate's placeholders are part of the result: a change to how it translates renames the cache.
+    salt = translator_version.encode() + region.encode() + b"sam_translate/1"
+    digest = hashlib.sha256(source + salt).hexdigest()[:24]
     cached = os.path.join(cache_dir, f"translated-{digest}.json")
     if os.path.exists(cached):
         with open(cached) as f:
@@ -57,28 +60,9 @@ def translate(template_path, region="us-east-1", cache_dir=CACHE_DIR):
 
 
 def _translate(text, region):
-    from boto3.session import Session
-    from samtranslator.parser.parser import Parser
-    from samtranslator.translator.translator import Translator
     from samtranslator.yaml_helper import yaml_parse
-
-    template = yaml_parse(text)
-    # The translator wants S3 locations for code; `sam validate` puts placeholders in the same way.
-    for resource in template.get("Resources", {}).values():
-        if resource.get("Type") == "AWS::Serverless::Function":
-            resource.setdefault("Properties", {})["CodeUri"] = "s3://bucket/value"
-    if "CodeUri" in template.get("Globals", {}).get("Function", {}):
-        template["Globals"]["Function"]["CodeUri"] = "s3://bucket/value"
-
-    def no_managed_policy_lookup():
-        # Reached only for a managed policy name missing from the translator's bundled map.
-        raise SystemExit("function_role: a managed policy name is not in the SAM translator's bundled map; "
-                         "give its ARN in the template")
-
-    translator = Translator(managed_policy_map=None, sam_parser=Parser(), plugins=[],
-                            boto_session=Session(region_name=region))
-    return translator.translate(sam_template=template, parameter_values={},
-                                get_managed_policy_map=no_managed_policy_lookup)
+    from sam_translate import translate as sam_translate  # code locations become placeholders, as sam validate does
+    return sam_translate(yaml_parse(text), region)
 
 
 # ---------------------------------------------------------------- the role's policies

@@ -10,7 +10,8 @@ aliases) from it.
     plain = translate("template.yaml")                     # local CodeUri values become placeholders
     plain = translate(".aws-sam/org/packaged.yaml", "eu-west-1")
 
-Used by tools/org_package.py (the organisation's member template) and the tests.
+Used by tools/org_package.py (the organisation's member template), tools/function_role.py (the roles the functions
+run as locally) and the tests.
 """
 import copy
 import os
@@ -44,6 +45,9 @@ def translate(template, region="us-east-1", parameter_values=None):
             properties = resource.setdefault("Properties", {})
             if not _is_s3_location(properties.get("CodeUri")):
                 properties["CodeUri"] = f"s3://{PLACEHOLDER_BUCKET}/{logical_id}"
+    globals_function = (sam.get("Globals") or {}).get("Function") or {}
+    if "CodeUri" in globals_function and not _is_s3_location(globals_function["CodeUri"]):
+        globals_function["CodeUri"] = f"s3://{PLACEHOLDER_BUCKET}/code"
 
     def no_managed_policy_lookup():
         # Reached only for a managed policy name missing from the translator's bundled map.
