@@ -173,7 +173,7 @@ public final class StorageAuditService {
     }
 
     private AuditRun newRun(String account, String partition, Instant now) {
-        return new AuditRun(new RunContext(account, partition, now, config), new KeyDirectory(aws.kms()::keyManager),
+        return new AuditRun(new RunContext(account, partition, now, config), new KeyDirectory(aws.kms()),
                 new RunFacts(checks.consumed()));
     }
 

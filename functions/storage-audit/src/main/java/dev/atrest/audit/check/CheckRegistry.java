@@ -40,7 +40,13 @@ public final class CheckRegistry {
                 new EbsSnapshotCheck(aws.ec2()),
                 new EbsDefaultEncryptionCheck(aws.ec2()),
                 new EfsFileSystemCheck(aws.efs()),
-                new S3BucketDefaultEncryptionCheck(aws.s3())));
+                new S3BucketDefaultEncryptionCheck(aws.s3()),
+                new FsxFileSystemCheck(aws.fsx()),
+                new FsxBackupCheck(aws.fsx()),
+                new S3BucketSseCBlockedCheck(aws.s3()),
+                new KmsCustomKeyStoreCheck(aws.kms()),
+                new KmsKeyPolicyCheck(aws.kms()),
+                new KmsKeyDataAtRiskCheck(aws.kms())));
     }
 
     public List<AuditCheck<?, ?>> checks() {
