@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.audit.aws.AuditGateways;
 import dev.atrest.audit.aws.SecurityHubGateway;
 import dev.atrest.audit.check.CheckRegistry;
+import dev.atrest.audit.sink.ReportSink;
 import dev.atrest.audit.sink.ResourceTagSink;
 import dev.atrest.audit.sink.SecurityHubSink;
 import dev.atrest.core.aws.Arns;
@@ -53,6 +54,9 @@ public final class StorageAuditHandler extends JsonHandler {
         }
         if (config.tagResources()) {
             sinks.add(new ResourceTagSink(checks, config.dryRun()));
+        }
+        if (config.reportLocation() != null) {
+            sinks.add(new ReportSink(aws.s3(), config.reportBucket(), config.reportPrefix(), config.reportKmsKeyArn()));
         }
         this.service = new StorageAuditService(config, clients.defaultRegion().id(), aws, checks, hub, sinks);
     }

@@ -52,6 +52,19 @@ public final class S3Gateway {
                 .crossRegionAccessEnabled(true));
     }
 
+    /**
+     * Writes one report object, SSE-KMS under {@code kmsKeyArn}, to a bucket that must belong to
+     * {@code expectedOwner} (S3 refuses the write otherwise: a bucket of the same name in another account never
+     * receives the findings).
+     */
+    public void putReport(String bucket, String key, byte[] body, String contentType, String kmsKeyArn,
+            String expectedOwner) {
+        AwsFailure.run("PutObject s3://" + bucket + "/" + key, () -> s3.putObject(b -> b.bucket(bucket).key(key)
+                .contentType(contentType).serverSideEncryption(ServerSideEncryption.AWS_KMS).ssekmsKeyId(kmsKeyArn)
+                .expectedBucketOwner(expectedOwner),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(body)));
+    }
+
     public List<Bucket> buckets() {
         return AwsFailure.call("ListBuckets", () -> s3.listBucketsPaginator(b -> b.maxBuckets(PAGE)).buckets().stream()
                 .map(b -> new Bucket(b.name(), b.bucketRegion() != null ? b.bucketRegion() : location(b.name())))
