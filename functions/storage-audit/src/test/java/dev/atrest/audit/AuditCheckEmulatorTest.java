@@ -81,7 +81,7 @@ class AuditCheckEmulatorTest {
 
     private static AuditRun runAt(AuditGateways aws, FindingsReport report) {
         return new AuditRun(new RunContext(TestContext.ACCOUNT, "aws", report.observedAt(), reportOnly()),
-                new KeyDirectory(aws.kms()::keyManager), new RunFacts(Set.of()));
+                new KeyDirectory(aws.kms()), new RunFacts(Set.of()));
     }
 
     @Test

@@ -98,7 +98,7 @@ class CheckPermissionsEmulatorTest {
         // The event path: one resource read and judged on its own.
         Finding any = audited.report().evaluations().get(0);
         AuditRun run = new AuditRun(new RunContext(TestContext.ACCOUNT, "aws", audited.report().observedAt(),
-                everything), new KeyDirectory(aws.kms()::keyManager), new RunFacts(Set.of()));
+                everything), new KeyDirectory(aws.kms()), new RunFacts(Set.of()));
         assertThat(check.auditOne(run, any.region(), any.resourceId())).isPresent();
 
         assertThat(audited.summary().getErrors()).isEmpty();

@@ -57,24 +57,18 @@ public final class KeyDirectory {
     public KeyInfo key(String region, String reference) {
         // Per region: key ids and aliases are regional, and one region's lookup never waits on another's.
         Map<String, KeyInfo> known = byRegion.computeIfAbsent(region, r -> new ConcurrentHashMap<>());
-        KeyInfo cached = known.get(reference);
-        if (cached != null) {
-            return cached;
-        }
-        KeyInfo info;
-        try {
-            info = kms.describe(region, reference);
-        } catch (AwsFailure f) {
-            if (f.kind() == AwsFailure.Kind.RETRYABLE) {
-                throw f;
+        // computeIfAbsent: concurrent askers of one key wait for the first answer instead of asking again.
+        KeyInfo info = known.computeIfAbsent(reference, ref -> {
+            try {
+                return kms.describe(region, ref);
+            } catch (AwsFailure f) {
+                if (f.kind() == AwsFailure.Kind.RETRYABLE) {
+                    throw f;
+                }
+                LOG.warn("cannot describe key {}: {}", ref, f.getMessage());
+                return KeyInfo.unreadable(ref, f.getMessage());
             }
-            LOG.warn("cannot describe key {}: {}", reference, f.getMessage());
-            info = KeyInfo.unreadable(reference, f.getMessage());
-        }
-        KeyInfo first = known.putIfAbsent(reference, info);
-        if (first != null) {
-            return first;
-        }
+        });
         if (info.arn() != null && !info.arn().equals(reference)) {
             // Later askers naming the key by its ARN (the listing does) need not ask again.
             known.putIfAbsent(info.arn(), info);

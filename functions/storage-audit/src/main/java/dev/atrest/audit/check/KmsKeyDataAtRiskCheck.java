@@ -193,7 +193,8 @@ public final class KmsKeyDataAtRiskCheck implements AuditCheck<KeyInfo, KmsKeyDa
                     "key " + risk + ", but no resource the audit found depends on it", Map.of(), details);
         }
         return DEFINITION.finding(context, ComplianceStatus.FAILED, k.resourceId(), k.region(),
-                "key " + risk + " while " + dependents + " still depend on it: their data becomes unreadable",
+                "key " + risk + " while " + dependents + (n == 1 ? " still depends" : " still depend")
+                        + " on it: their data becomes unreadable",
                 Map.of(), details);
     }
 }
