@@ -15,7 +15,6 @@ import dev.atrest.audit.check.KmsKeyDataAtRiskCheck;
 import dev.atrest.audit.check.KmsKeyPolicyCheck;
 import dev.atrest.audit.check.S3BucketDefaultEncryptionCheck;
 import dev.atrest.audit.check.S3BucketSseCBlockedCheck;
-import dev.atrest.core.config.ConfigLoader;
 import dev.atrest.core.json.MalformedEventException;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +31,11 @@ import java.util.regex.Pattern;
 final class ChangeEvents {
     static final String VOLUME_NOTIFICATION = "EBS Volume Notification";
     static final String CLOUDTRAIL = "AWS API Call via CloudTrail";
+
+    /** A key as KMS names them: key id (UUID or mrk-), key ARN, alias name or alias ARN. */
+    private static final String KMS_KEY_ID = "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32})";
+    private static final Pattern KEY_REFERENCE = Pattern.compile("^(" + KMS_KEY_ID + "|alias/[A-Za-z0-9/_-]{1,250}"
+            + "|arn:aws[a-z-]*:kms:[a-z0-9-]+:\\d{12}:(key/" + KMS_KEY_ID + "|alias/[A-Za-z0-9/_-]{1,250}))$");
 
     /** Where a CloudTrail record names its resource, and what it is. */
     private record Call(String source, Kind kind, List<String> checks, List<List<String>> idPaths) {}
@@ -105,7 +109,7 @@ final class ChangeEvents {
             Kind.FSX_FILE_SYSTEM, Pattern.compile("^fs-[0-9a-f]{8,17}$"),
             Kind.FSX_BACKUP, Pattern.compile("^backup-[0-9a-f]{8,17}$"),
             Kind.BUCKET, Pattern.compile("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"),
-            Kind.KEY, ConfigLoader.KMS_KEY_REFERENCE,
+            Kind.KEY, KEY_REFERENCE,
             Kind.CUSTOM_KEY_STORE, Pattern.compile("^cks-[0-9a-z]{8,32}$"));
     private static final Pattern VOLUME_ARN = Pattern.compile("^arn:aws[a-z-]*:ec2:[a-z0-9-]+:\\d{12}:volume/(vol-[0-9a-f]{8,17})$");
     private static final int KEY_REFERENCE_MAX = 256;
