@@ -200,17 +200,16 @@ public final class StorageAuditService {
         RunResult all = new RunResult();
         String resourceId = target.resourceId(partition, region, account);
         Set<String> ids = new HashSet<>();
-        Set<FactKind<?>> gathered = new HashSet<>();
+        Set<FactKind<?>> shared = new HashSet<>();
         for (String checkId : target.checkIds()) {
             AuditCheck<?, ?> check = checks.byId(checkId).orElse(null);
             if (check == null) {
                 continue;
             }
             ids.add(Finding.stableId(checkId, region, resourceId));
-            for (FactKind<?> kind : check.consumes()) {
-                if (gathered.add(kind)) {
-                    gather(kind, region, run);
-                }
+            if (!shared.containsAll(check.consumes())) {
+                checks.shareFacts(check, region, run);
+                shared.addAll(check.consumes());
             }
             try {
                 judgeOne(check, region, resourceId, run, all).ifPresent(f -> {
@@ -233,32 +232,6 @@ public final class StorageAuditService {
     private static <R, S> Optional<Finding> judgeOne(AuditCheck<R, S> check, String region, String resourceId,
             AuditRun run, RunResult out) {
         return check.find(run, region, resourceId).map(r -> judge(check, r, run, out));
-    }
-
-    /**
-     * The facts of {@code kind} in the region, as a scheduled audit's producers give them: every producer lists and
-     * describes the region's resources (nothing judged, changed or reported). A producer that fails leaves the kind
-     * incomplete, which its consumer must not read as "no dependents".
-     */
-    private void gather(FactKind<?> kind, String region, AuditRun run) {
-        for (AuditCheck<?, ?> producer : checks.checks()) {
-            if (producer.produces().contains(kind)) {
-                try {
-                    share(producer, region, run);
-                } catch (RuntimeException e) {
-                    LOG.warn("{} could not read {} for its facts: {}", producer.id(), region, e.toString());
-                    run.facts().incomplete(kind, region);
-                }
-            }
-        }
-    }
-
-    private static <R, S> void share(AuditCheck<R, S> producer, String region, AuditRun run) {
-        producer.list(run, List.of(region), r -> {
-            if (region.equals(producer.region(r))) {
-                producer.share(producer.describe(run, r), run.facts());
-            }
-        });
     }
 
     private Reconciled reconcileOne(String region, String account, String partition, Set<String> ids, RunResult all,
