@@ -180,7 +180,19 @@ class AuditPathsEmulatorTest {
     }
 
     JsonNode schedule() {
-        return fx.run(config(), AuditFixture.SCHEDULE, new TestContext("StorageAuditFunction"));
+        return measured("schedule", () -> fx.run(config(), AuditFixture.SCHEDULE, new TestContext("StorageAuditFunction")));
+    }
+
+    /** Runs one invocation, logging the requests it alone sent and how long it took. */
+    JsonNode measured(String what, java.util.function.Supplier<JsonNode> run) {
+        emulator.clearRequests();
+        long start = System.nanoTime();
+        JsonNode summary = run.get();
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        Map<String, Long> counts = requests();
+        log.add(what + ": " + counts.values().stream().mapToLong(Long::longValue).sum() + " requests in " + ms + " ms "
+                + counts);
+        return summary;
     }
 
     /** A sample event from events/, with the ids the test needs in place of the sample's. */
@@ -188,7 +200,8 @@ class AuditPathsEmulatorTest {
         ObjectNode event = (ObjectNode) EventFiles.json(EventFiles.text(file));
         event.put("time", Instant.now().toString());
         edit.accept(event);
-        return fx.run(config(), Json.write(event), new TestContext("StorageAuditFunction"));
+        return measured(file + " " + event.path("detail").path("eventName").asText(event.path("detail")
+                .path("event").asText()), () -> fx.run(config(), Json.write(event), new TestContext("StorageAuditFunction")));
     }
 
     static void set(ObjectNode event, String pointer, String value) {
@@ -209,16 +222,12 @@ class AuditPathsEmulatorTest {
     private final List<String> log = new ArrayList<>();
 
     void logRequests(String what) {
-        Map<String, Long> counts = requests();
-        log.add(what + ": " + counts.values().stream().mapToLong(Long::longValue).sum() + " requests " + counts);
-        emulator.clearRequests();
+        log.add("-- " + what);
     }
 
     @Test
     void everyCheckGivesOneFindingPerResourceOnTheScheduleAndOnEventsAndResolvesOnEither() throws IOException {
-        emulator.clearRequests();
         JsonNode summary = schedule();
-        logRequests("schedule (seeded account)");
         assertThat(summary.path("errors")).as(summary.toString()).isEmpty();
 
         Map<String, String> hub = hub();
@@ -317,9 +326,7 @@ class AuditPathsEmulatorTest {
                 .containsEntry("dependentCount", "4");
 
         // The schedule judges the same resources to the same findings: no id of its own.
-        emulator.clearRequests();
         schedule();
-        logRequests("schedule again");
         Map<String, String> again = hub();
         assertThat(again.keySet()).isEqualTo(afterEvents.keySet());
         assertThat(fx.findings(EAST).get(id("kms-key-protects-data", cmk)).description()).isEqualTo(cmkRisk);

@@ -82,15 +82,13 @@ public final class KeyDirectory {
      * @throws AwsFailure when the keys cannot be listed, or one cannot be described for a moment
      */
     public List<KeyInfo> inventory(String region) {
-        List<KeyInfo> cached = inventories.get(region);
-        if (cached != null) {
-            return cached;
-        }
-        List<KeyInfo> out = new ArrayList<>();
-        for (String arn : kms.keyArns(region)) {
-            out.add(key(region, arn));
-        }
-        List<KeyInfo> first = inventories.putIfAbsent(region, List.copyOf(out));
-        return first != null ? first : inventories.get(region);
+        // computeIfAbsent: the checks reading one region's keys at once wait for one listing instead of each listing.
+        return inventories.computeIfAbsent(region, r -> {
+            List<KeyInfo> out = new ArrayList<>();
+            for (String arn : kms.keyArns(r)) {
+                out.add(key(r, arn));
+            }
+            return List.copyOf(out);
+        });
     }
 }

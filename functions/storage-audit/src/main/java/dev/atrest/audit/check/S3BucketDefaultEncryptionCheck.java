@@ -69,7 +69,12 @@ public final class S3BucketDefaultEncryptionCheck implements AuditCheck<S3Gatewa
     /** The bucket wherever it is: {@code region} is not needed, a bucket's name is global. */
     @Override
     public Optional<S3Gateway.Bucket> find(AuditRun run, String region, String resourceId) {
-        return bucketName(resourceId).flatMap(s3::bucket);
+        return bucketName(resourceId).flatMap(name -> bucket(run, s3, name));
+    }
+
+    /** One bucket by name, read once per run for every bucket check an event asks. */
+    static Optional<S3Gateway.Bucket> bucket(AuditRun run, S3Gateway s3, String name) {
+        return run.reads().once("s3:GetBucketLocation " + name, () -> s3.bucket(name));
     }
 
     /** {@code b} out of {@code arn:aws:s3:::b}; objects ({@code b/key}) and access points are not buckets. */

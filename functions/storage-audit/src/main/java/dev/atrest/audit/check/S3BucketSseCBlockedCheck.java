@@ -75,7 +75,8 @@ public final class S3BucketSseCBlockedCheck implements AuditCheck<S3Gateway.Buck
 
     @Override
     public Optional<S3Gateway.Bucket> find(AuditRun run, String region, String resourceId) {
-        return S3BucketDefaultEncryptionCheck.bucketName(resourceId).flatMap(s3::bucket);
+        return S3BucketDefaultEncryptionCheck.bucketName(resourceId)
+                .flatMap(name -> S3BucketDefaultEncryptionCheck.bucket(run, s3, name));
     }
 
     @Override
