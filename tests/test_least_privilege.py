@@ -29,8 +29,8 @@ AUDIT_PERMISSION_TESTS = [os.path.join(ROOT, "functions", "storage-audit", "src"
                                        "audit", name) for name in ("AuditPermissionsTest.java",
                                                                    "CheckPermissionsEmulatorTest.java")]
 # IAM prefix -> botocore service name, for the audit's services.
-IAM_SERVICES = {"ec2": "ec2", "elasticfilesystem": "efs", "kms": "kms", "s3": "s3", "securityhub": "securityhub",
-                "sns": "sns"}
+IAM_SERVICES = {"ec2": "ec2", "elasticfilesystem": "efs", "fsx": "fsx", "kms": "kms", "s3": "s3",
+                "securityhub": "securityhub", "sns": "sns"}
 # SDK client class -> (botocore service name, IAM prefix)
 CLIENTS = {"S3Client": ("s3", "s3"), "KmsClient": ("kms", "kms"), "Ec2Client": ("ec2", "ec2"),
            "EfsClient": ("efs", "elasticfilesystem"), "SecurityHubClient": ("securityhub", "securityhub"),
@@ -52,6 +52,7 @@ S3_ACTIONS = {
     "GetObjectTagging": {"s3:GetObjectTagging"},
     "PutObjectTagging": {"s3:PutObjectTagging"},
     "GetBucketEncryption": {"s3:GetEncryptionConfiguration"},
+    "PutBucketEncryption": {"s3:PutEncryptionConfiguration"},
     "ListBuckets": {"s3:ListAllMyBuckets"},
     "GetObjectAttributes": {"s3:GetObject", "s3:GetObjectAttributes"},
     "UpdateObjectEncryption": {"s3:UpdateObjectEncryption"},

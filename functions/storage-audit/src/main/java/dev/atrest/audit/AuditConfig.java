@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  */
 public record AuditConfig(List<String> regions, boolean allRegions, boolean requireCustomerManagedKey,
         boolean securityHubEnabled, String findingsTopicArn, boolean tagResources, boolean enableEbsDefaultEncryption,
-        String ebsDefaultKmsKeyArn, boolean dryRun) {
+        String ebsDefaultKmsKeyArn, int keyMaterialExpiryWarningDays, String reportLocation, String reportKmsKeyArn,
+        boolean blockSseC, boolean dryRun) {
 
     // The environment variables, named once: checks and sinks name the one that turns their writes on.
     public static final String REGIONS = "REGIONS";
@@ -25,7 +26,18 @@ public record AuditConfig(List<String> regions, boolean allRegions, boolean requ
     public static final String TAG_RESOURCES = "TAG_RESOURCES";
     public static final String ENABLE_EBS_DEFAULT_ENCRYPTION = "ENABLE_EBS_DEFAULT_ENCRYPTION";
     public static final String EBS_DEFAULT_KMS_KEY_ARN = "EBS_DEFAULT_KMS_KEY_ARN";
+    public static final String KEY_MATERIAL_EXPIRY_WARNING_DAYS = "KEY_MATERIAL_EXPIRY_WARNING_DAYS";
+    public static final String REPORT_LOCATION = "REPORT_LOCATION";
+    public static final String REPORT_KMS_KEY_ARN = "REPORT_KMS_KEY_ARN";
+    public static final String BLOCK_SSE_C = "BLOCK_SSE_C";
     public static final String DRY_RUN = "DRY_RUN";
+
+    /** The template's ReportLocation: an S3 URI of a bucket and an optional prefix. */
+    public static final Pattern REPORT_LOCATION_PATTERN = Pattern.compile(
+            "^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9!_.*'()/-]*)?$");
+    static final int WARNING_DAYS_DEFAULT = 30;
+    static final int WARNING_DAYS_MIN = 1;
+    static final int WARNING_DAYS_MAX = 365;
 
     /**
      * The ARNs are read later (the topic's region, the key's region), so a config built in code gets
@@ -36,6 +48,39 @@ public record AuditConfig(List<String> regions, boolean allRegions, boolean requ
         requireShape(FINDINGS_TOPIC_ARN, findingsTopicArn, ConfigLoader.SNS_TOPIC_ARN, "an SNS topic ARN");
         requireShape(EBS_DEFAULT_KMS_KEY_ARN, ebsDefaultKmsKeyArn, ConfigLoader.KMS_KEY_ARN,
                 "a KMS key ARN (not an alias)");
+        requireShape(REPORT_LOCATION, reportLocation, REPORT_LOCATION_PATTERN, "an S3 URI (s3://bucket/prefix/)");
+        requireShape(REPORT_KMS_KEY_ARN, reportKmsKeyArn, ConfigLoader.KMS_KEY_OR_ALIAS_ARN,
+                "a KMS key ARN or alias ARN");
+        if (keyMaterialExpiryWarningDays < WARNING_DAYS_MIN || keyMaterialExpiryWarningDays > WARNING_DAYS_MAX) {
+            throw new ConfigException("Invalid configuration: " + KEY_MATERIAL_EXPIRY_WARNING_DAYS + "="
+                    + keyMaterialExpiryWarningDays + " is invalid: expected " + WARNING_DAYS_MIN + " to "
+                    + WARNING_DAYS_MAX);
+        }
+        if (reportLocation != null && reportKmsKeyArn == null) {
+            throw new ConfigException("Invalid configuration: " + REPORT_KMS_KEY_ARN + " is required when "
+                    + REPORT_LOCATION + " is set: the report is written SSE-KMS under it");
+        }
+    }
+
+    /** The report location's bucket; null without one. */
+    public String reportBucket() {
+        if (reportLocation == null) {
+            return null;
+        }
+        String path = reportLocation.substring("s3://".length());
+        int slash = path.indexOf('/');
+        return slash < 0 ? path : path.substring(0, slash);
+    }
+
+    /** The report location's key prefix ("" or ending with "/"); null without a location. */
+    public String reportPrefix() {
+        if (reportLocation == null) {
+            return null;
+        }
+        String path = reportLocation.substring("s3://".length());
+        int slash = path.indexOf('/');
+        String prefix = slash < 0 ? "" : path.substring(slash + 1);
+        return prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
     }
 
     private static void requireShape(String name, String value, Pattern pattern, String expected) {
@@ -56,10 +101,11 @@ public record AuditConfig(List<String> regions, boolean allRegions, boolean requ
                 .requireCustomerManagedKey(requireCustomerManagedKey).securityHubEnabled(securityHubEnabled)
                 .findingsTopicArn(findingsTopicArn).tagResources(tagResources)
                 .enableEbsDefaultEncryption(enableEbsDefaultEncryption).ebsDefaultKmsKeyArn(ebsDefaultKmsKeyArn)
-                .dryRun(dryRun);
+                .keyMaterialExpiryWarningDays(keyMaterialExpiryWarningDays).reportLocation(reportLocation)
+                .reportKmsKeyArn(reportKmsKeyArn).blockSseC(blockSseC).dryRun(dryRun);
     }
 
-    /** Named settings instead of nine positional ones; unset settings keep the template's defaults. */
+    /** Named settings instead of positional ones; unset settings keep the template's defaults. */
     public static final class Builder {
         private List<String> regions = List.of();
         private boolean allRegions;
@@ -69,6 +115,10 @@ public record AuditConfig(List<String> regions, boolean allRegions, boolean requ
         private boolean tagResources;
         private boolean enableEbsDefaultEncryption;
         private String ebsDefaultKmsKeyArn;
+        private int keyMaterialExpiryWarningDays = WARNING_DAYS_DEFAULT;
+        private String reportLocation;
+        private String reportKmsKeyArn;
+        private boolean blockSseC;
         private boolean dryRun = true;
 
         private Builder() {}
@@ -117,6 +167,26 @@ public record AuditConfig(List<String> regions, boolean allRegions, boolean requ
             return this;
         }
 
+        public Builder keyMaterialExpiryWarningDays(int value) {
+            keyMaterialExpiryWarningDays = value;
+            return this;
+        }
+
+        public Builder reportLocation(String value) {
+            reportLocation = value;
+            return this;
+        }
+
+        public Builder reportKmsKeyArn(String value) {
+            reportKmsKeyArn = value;
+            return this;
+        }
+
+        public Builder blockSseC(boolean value) {
+            blockSseC = value;
+            return this;
+        }
+
         public Builder dryRun(boolean value) {
             dryRun = value;
             return this;
@@ -124,7 +194,8 @@ public record AuditConfig(List<String> regions, boolean allRegions, boolean requ
 
         public AuditConfig build() {
             return new AuditConfig(regions, allRegions, requireCustomerManagedKey, securityHubEnabled, findingsTopicArn,
-                    tagResources, enableEbsDefaultEncryption, ebsDefaultKmsKeyArn, dryRun);
+                    tagResources, enableEbsDefaultEncryption, ebsDefaultKmsKeyArn, keyMaterialExpiryWarningDays,
+                    reportLocation, reportKmsKeyArn, blockSseC, dryRun);
         }
     }
 
@@ -135,7 +206,7 @@ public record AuditConfig(List<String> regions, boolean allRegions, boolean requ
         List<String> regions = all ? List.of() : listed;
         boolean enableEbs = env.bool(ENABLE_EBS_DEFAULT_ENCRYPTION, false);
         String topic = env.matching(FINDINGS_TOPIC_ARN, ConfigLoader.SNS_TOPIC_ARN, false, "an SNS topic ARN");
-        AuditConfig config = builder().regions(regions).allRegions(all)
+        Builder config = builder().regions(regions).allRegions(all)
                 .requireCustomerManagedKey(env.bool(REQUIRE_CUSTOMER_MANAGED_KEY, false))
                 .securityHubEnabled(env.bool(SECURITY_HUB_ENABLED, false))
                 .findingsTopicArn(topic)
@@ -143,9 +214,15 @@ public record AuditConfig(List<String> regions, boolean allRegions, boolean requ
                 .enableEbsDefaultEncryption(enableEbs)
                 .ebsDefaultKmsKeyArn(env.matching(EBS_DEFAULT_KMS_KEY_ARN, ConfigLoader.KMS_KEY_ARN, false,
                         "a KMS key ARN (not an alias)"))
-                .dryRun(env.bool(DRY_RUN, true))
-                .build();
+                .keyMaterialExpiryWarningDays(env.intInRange(KEY_MATERIAL_EXPIRY_WARNING_DAYS, WARNING_DAYS_DEFAULT,
+                        WARNING_DAYS_MIN, WARNING_DAYS_MAX))
+                .reportLocation(env.matching(REPORT_LOCATION, REPORT_LOCATION_PATTERN, false,
+                        "an S3 URI (s3://bucket/prefix/)"))
+                .reportKmsKeyArn(env.matching(REPORT_KMS_KEY_ARN, ConfigLoader.KMS_KEY_OR_ALIAS_ARN, false,
+                        "a KMS key ARN or alias ARN"))
+                .blockSseC(env.bool(BLOCK_SSE_C, false))
+                .dryRun(env.bool(DRY_RUN, true));
         env.validate();
-        return config;
+        return config.build();
     }
 }

@@ -16,12 +16,14 @@ import java.util.TreeSet;
  * its setting ({@code AuditPermissionsTest} holds them to each other).
  */
 public final class AuditPermissions {
-    /** What the function needs beyond its checks: choosing the regions, and the optional sinks. */
+    /** What the function needs beyond its checks: choosing the regions, and the optional sinks and report. */
     static final List<Permission> FUNCTION = List.of(
             Permission.always("ec2:DescribeRegions"), // REGIONS=all lists the regions enabled for the account
             Permission.enabledBy(AuditConfig.SECURITY_HUB_ENABLED, "securityhub:BatchImportFindings",
                     "securityhub:GetFindings"),
-            Permission.enabledBy(AuditConfig.FINDINGS_TOPIC_ARN, "sns:Publish"));
+            Permission.enabledBy(AuditConfig.FINDINGS_TOPIC_ARN, "sns:Publish"),
+            // The findings report: objects under the location's prefix, SSE-KMS under the report key.
+            Permission.enabledBy(AuditConfig.REPORT_LOCATION, "s3:PutObject", "kms:GenerateDataKey"));
 
     private AuditPermissions() {}
 

@@ -11,20 +11,29 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The two schedule shapes that start an audit: the template's EventBridge Scheduler input
+ * What starts an audit. A whole audit: the two schedule shapes, the template's EventBridge Scheduler input
  * ({@code source: atrest.scheduler, detail.task: storage-audit}) and a classic scheduled event
- * ({@code source: aws.events} or {@code aws.scheduler}, empty detail). Anything else is rejected before any AWS call.
+ * ({@code source: aws.events} or {@code aws.scheduler}, empty detail). An audit of one resource: an event that
+ * creates or weakens it ({@link ChangeEvents}). Anything else is rejected before any AWS call.
  *
  * @param account the envelope's {@code account}, null when the event names none
  * @param region the envelope's {@code region}, null when the event names none
- * @param resources the envelope's {@code resources} (the rule or schedule ARN)
+ * @param resources the envelope's {@code resources} (the rule or schedule ARN, an EBS notification's volume)
+ * @param change true for an event about one resource, false for a schedule
+ * @param target the resource a change event names; null for a schedule, and for an event that names none to audit
  */
-public record AuditTrigger(String source, String account, String region, List<String> resources) {
+public record AuditTrigger(String source, String account, String region, List<String> resources, boolean change,
+        AuditTarget target) {
     static final String TASK = "storage-audit";
     private static final Set<String> SOURCES = Set.of("atrest.scheduler", "aws.events", "aws.scheduler");
 
     public AuditTrigger {
         resources = resources == null ? List.of() : List.copyOf(resources);
+    }
+
+    /** A schedule's trigger: the whole audit. */
+    public AuditTrigger(String source, String account, String region, List<String> resources) {
+        this(source, account, region, resources, false, null);
     }
 
     public static AuditTrigger parse(JsonNode event) {
@@ -33,10 +42,17 @@ public record AuditTrigger(String source, String account, String region, List<St
                     + (event == null ? "nothing" : event.getNodeType()));
         }
         String detailType = string(event, "detail-type");
+        if (ChangeEvents.handles(detailType)) {
+            String source = string(event, "source");
+            List<String> resources = resources(event);
+            return new AuditTrigger(source, string(event, "account"), string(event, "region"), resources, true,
+                    ChangeEvents.target(detailType, source, event.path("detail"), resources).orElse(null));
+        }
         if (!"Scheduled Event".equals(detailType)) {
-            throw new MalformedEventException("expected detail-type 'Scheduled Event', got "
+            throw new MalformedEventException("expected detail-type 'Scheduled Event', '"
+                    + ChangeEvents.VOLUME_NOTIFICATION + "' or '" + ChangeEvents.CLOUDTRAIL + "', got "
                     + (detailType == null ? "none" : "'" + abbreviate(detailType) + "'")
-                    + ": the storage audit runs on a schedule only");
+                    + ": the storage audit runs on a schedule and on changes to what it audits");
         }
         String source = string(event, "source");
         // Set.of(...).contains(null) throws NullPointerException, so a missing source is checked first.

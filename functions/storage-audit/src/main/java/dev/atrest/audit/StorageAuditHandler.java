@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.audit.aws.AuditGateways;
 import dev.atrest.audit.aws.SecurityHubGateway;
 import dev.atrest.audit.check.CheckRegistry;
+import dev.atrest.audit.sink.ReportSink;
 import dev.atrest.audit.sink.ResourceTagSink;
 import dev.atrest.audit.sink.SecurityHubSink;
 import dev.atrest.core.aws.Arns;
@@ -54,6 +55,9 @@ public final class StorageAuditHandler extends JsonHandler {
         if (config.tagResources()) {
             sinks.add(new ResourceTagSink(checks, config.dryRun()));
         }
+        if (config.reportLocation() != null) {
+            sinks.add(new ReportSink(aws.s3(), config.reportBucket(), config.reportPrefix(), config.reportKmsKeyArn()));
+        }
         this.service = new StorageAuditService(config, clients.defaultRegion().id(), aws, checks, hub, sinks);
     }
 
@@ -65,11 +69,18 @@ public final class StorageAuditHandler extends JsonHandler {
     protected void prime() {
         super.prime();
         AuditTrigger.parse(Json.readTree(new java.io.ByteArrayInputStream(PRIMING_EVENT)));
+        AuditTrigger.parse(Json.readTree(new java.io.ByteArrayInputStream(PRIMING_CHANGE)));
         service.prime();
     }
 
     private static final byte[] PRIMING_EVENT = ("{\"detail-type\":\"Scheduled Event\",\"source\":\"atrest.scheduler\","
             + "\"detail\":{\"task\":\"storage-audit\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /** An event about one resource: the change path's parsing warmed too (nothing is read or audited). */
+    private static final byte[] PRIMING_CHANGE = ("{\"detail-type\":\"AWS API Call via CloudTrail\",\"source\":"
+            + "\"aws.kms\",\"detail\":{\"eventSource\":\"kms.amazonaws.com\",\"eventName\":\"DisableKey\","
+            + "\"requestParameters\":{\"keyId\":\"1234abcd-12ab-34cd-56ef-1234567890ab\"}}}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     @Override
     protected Object handle(JsonNode event, Context context) {

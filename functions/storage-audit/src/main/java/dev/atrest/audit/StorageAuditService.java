@@ -116,6 +116,9 @@ public final class StorageAuditService {
                     return skip(summary, foreign.get());
                 }
             }
+            if (trigger.change()) {
+                return runChange(trigger, summary, account, partition, now);
+            }
             regions = RegionSelection.resolve(config.regions(), config.allRegions(), homeRegion,
                     aws.ec2()::enabledRegions);
         } catch (AwsFailure f) {
@@ -152,11 +155,16 @@ public final class StorageAuditService {
             pool.shutdownNow();
         }
 
-        Reconciled reconciled = reconcile(regions, account, partition, all, now);
+        return publish(summary, all, reconcile(regions, account, partition, all, now), now, Map.of());
+    }
+
+    /** The report of what the run found, reconciled with what was open, recorded and given to every sink. */
+    private RunSummary publish(RunSummary summary, RunResult all, Reconciled reconciled, Instant now,
+            Map<String, Object> about) {
         FindingsReport report = new FindingsReport(SOURCE, now, config.dryRun(), all.findings(), reconciled.result.resolved(),
                 reconciled.result.newFindingIds(), reconciled.historyKnown, all.completed(), all.failures());
 
-        record(summary, report);
+        record(summary, report, about);
         all.actions().forEach(summary::add);
         for (FindingSink sink : sinks) {
             try {
@@ -172,8 +180,77 @@ public final class StorageAuditService {
         return summary.finish();
     }
 
+    /**
+     * An event about one resource: the checks it names, asked about that resource alone (read, remediated where
+     * configured, judged) with the finding ids a scheduled audit gives, and the resource's open findings reconciled
+     * (resolved when it now passes or is gone). A check that reads what other checks found (a key's dependents)
+     * first has its producers read the region, as a scheduled audit would, without judging or changing anything.
+     */
+    private RunSummary runChange(AuditTrigger trigger, RunSummary summary, String account, String partition,
+            Instant now) {
+        AuditTarget target = trigger.target();
+        if (target == null) {
+            return skip(summary, "the event names nothing to audit (a failed call or creation)");
+        }
+        String region = trigger.region() != null ? trigger.region() : homeRegion;
+        if (!config.allRegions() && !config.regions().isEmpty() && !config.regions().contains(region)) {
+            return skip(summary, "event in " + region + ", which the audit does not cover (REGIONS)");
+        }
+        AuditRun run = newRun(account, partition, now);
+        RunResult all = new RunResult();
+        String resourceId = target.resourceId(partition, region, account);
+        Set<String> ids = new HashSet<>();
+        Set<FactKind<?>> shared = new HashSet<>();
+        for (String checkId : target.checkIds()) {
+            AuditCheck<?, ?> check = checks.byId(checkId).orElse(null);
+            if (check == null) {
+                continue;
+            }
+            ids.add(Finding.stableId(checkId, region, resourceId));
+            if (!shared.containsAll(check.consumes())) {
+                checks.shareFacts(check, region, run);
+                shared.addAll(check.consumes());
+            }
+            try {
+                judgeOne(check, region, resourceId, run, all).ifPresent(f -> {
+                    ids.add(f.id());
+                    all.findings().add(f);
+                });
+                all.completed().add(new FindingScope(region, check.id()));
+            } catch (AwsFailure f) {
+                failScope(all, run, region, check, f);
+            } catch (RuntimeException e) {
+                LOG.error("{} on {} failed unexpectedly", check.id(), resourceId, e);
+                failScope(all, run, region, check, "FAILED", e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+        return publish(summary, all, reconcileOne(region, account, partition, ids, all, now), now,
+                Map.of("resource", resourceId, "cause", target.cause()));
+    }
+
+    /** One resource: read, remediated where configured, facts shared, judged; empty when it does not exist. */
+    private static <R, S> Optional<Finding> judgeOne(AuditCheck<R, S> check, String region, String resourceId,
+            AuditRun run, RunResult out) {
+        return check.find(run, region, resourceId).map(r -> judge(check, r, run, out));
+    }
+
+    private Reconciled reconcileOne(String region, String account, String partition, Set<String> ids, RunResult all,
+            Instant now) {
+        if (hub.isEmpty()) {
+            return new Reconciled(new FindingReconciliation.Result(Set.of(), List.of()), false);
+        }
+        try {
+            List<Finding> open = hub.get().openFindings(region, partition, account, ids);
+            return new Reconciled(FindingReconciliation.reconcile(open, all.findings(), all.completed(), now), true);
+        } catch (AwsFailure f) {
+            all.failures().add(new ScopeFailure(new FindingScope(region, "securityhub-history"), f.kind().name(),
+                    f.getMessage()));
+            return new Reconciled(FindingReconciliation.reconcile(List.of(), all.findings(), Set.of(), now), false);
+        }
+    }
+
     private AuditRun newRun(String account, String partition, Instant now) {
-        return new AuditRun(new RunContext(account, partition, now, config), new KeyDirectory(aws.kms()::keyManager),
+        return new AuditRun(new RunContext(account, partition, now, config), new KeyDirectory(aws.kms()),
                 new RunFacts(checks.consumed()));
     }
 
@@ -295,10 +372,11 @@ public final class StorageAuditService {
         return new Reconciled(FindingReconciliation.reconcile(open, all.findings(), reconcilable, now), known);
     }
 
-    private void record(RunSummary summary, FindingsReport report) {
+    /** @param about what every scope item of the run carries besides its counts (an event's resource and cause) */
+    private void record(RunSummary summary, FindingsReport report, Map<String, Object> about) {
         Map<String, String> controls = report.controlIds();
         report.countsByScope().forEach((scope, c) -> {
-            Map<String, Object> details = new LinkedHashMap<>();
+            Map<String, Object> details = new LinkedHashMap<>(about);
             details.put("region", scope.region());
             details.put("check", scope.checkId());
             if (controls.containsKey(scope.checkId())) {
@@ -339,7 +417,7 @@ public final class StorageAuditService {
             String message) {
         out.failures().add(new ScopeFailure(new FindingScope(region, check.id()), outcome, message));
         for (FactKind<?> kind : check.produces()) {
-            run.facts().incomplete(kind, region);
+            run.facts().incomplete(kind, region, AwsFailure.Kind.RETRYABLE.name().equals(outcome));
         }
     }
 

@@ -32,7 +32,8 @@ class AuditConfigTest {
 
     /** The variables the audit reads from its environment (template: the function's own, and Globals' DRY_RUN). */
     static final Set<String> READ = Set.of("REGIONS", "REQUIRE_CUSTOMER_MANAGED_KEY", "SECURITY_HUB_ENABLED",
-            "FINDINGS_TOPIC_ARN", "TAG_RESOURCES", "ENABLE_EBS_DEFAULT_ENCRYPTION", "EBS_DEFAULT_KMS_KEY_ARN", "DRY_RUN");
+            "FINDINGS_TOPIC_ARN", "TAG_RESOURCES", "ENABLE_EBS_DEFAULT_ENCRYPTION", "EBS_DEFAULT_KMS_KEY_ARN", "DRY_RUN",
+            "KEY_MATERIAL_EXPIRY_WARNING_DAYS", "REPORT_LOCATION", "REPORT_KMS_KEY_ARN", "BLOCK_SSE_C");
 
     static Stream<Arguments> invalid() {
         String huge = "x".repeat(100_000);
@@ -71,7 +72,19 @@ class AuditConfigTest {
                 Arguments.of("EBS_DEFAULT_KMS_KEY_ARN", "arn:aws:kms:us-east-1:12345:key/abc"),
                 Arguments.of("EBS_DEFAULT_KMS_KEY_ARN", "arn:aws:s3:::bucket"),
                 Arguments.of("DRY_RUN", "no"),
-                Arguments.of("DRY_RUN", "True!"));
+                Arguments.of("DRY_RUN", "True!"),
+                Arguments.of("KEY_MATERIAL_EXPIRY_WARNING_DAYS", "0"),
+                Arguments.of("KEY_MATERIAL_EXPIRY_WARNING_DAYS", "366"),
+                Arguments.of("KEY_MATERIAL_EXPIRY_WARNING_DAYS", "30.5"),
+                Arguments.of("KEY_MATERIAL_EXPIRY_WARNING_DAYS", "thirty"),
+                Arguments.of("REPORT_LOCATION", "bucket/prefix"),
+                Arguments.of("REPORT_LOCATION", "s3://Bucket/prefix"),
+                Arguments.of("REPORT_LOCATION", "s3://b/prefix"),
+                Arguments.of("REPORT_LOCATION", "https://bucket.s3.amazonaws.com/prefix"),
+                Arguments.of("REPORT_LOCATION", "s3://bucket/pre fix"),
+                Arguments.of("REPORT_KMS_KEY_ARN", "alias/atrest"),
+                Arguments.of("REPORT_KMS_KEY_ARN", "arn:aws:kms:us-east-1:123456789012:key/"),
+                Arguments.of("BLOCK_SSE_C", "yes"));
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -104,6 +117,22 @@ class AuditConfigTest {
         set.remove("POWERTOOLS_SERVICE_NAME"); // read by Powertools, not by the function
         set.add("DRY_RUN");
         assertThat(set).isEqualTo(READ);
+    }
+
+    @Test
+    void theReportLocationNamesItsBucketAndPrefixAndNeedsTheReportKey() {
+        String key = "arn:aws:kms:us-east-1:123456789012:alias/atrest";
+        AuditConfig c = AuditConfig.load(new ConfigLoader(Map.of("REPORT_LOCATION", "s3://audit-reports/atrest/daily",
+                "REPORT_KMS_KEY_ARN", key)));
+        assertThat(c.reportBucket()).isEqualTo("audit-reports");
+        assertThat(c.reportPrefix()).isEqualTo("atrest/daily/");
+        AuditConfig bare = AuditConfig.builder().reportLocation("s3://audit-reports").reportKmsKeyArn(key).build();
+        assertThat(bare.reportPrefix()).isEmpty();
+        assertThat(AuditConfig.builder().reportLocation("s3://audit-reports/x/").reportKmsKeyArn(key).build()
+                .reportPrefix()).isEqualTo("x/");
+        assertThatThrownBy(() -> AuditConfig.load(new ConfigLoader(Map.of("REPORT_LOCATION", "s3://audit-reports"))))
+                .isExactlyInstanceOf(ConfigException.class).hasMessageContaining("REPORT_KMS_KEY_ARN is required");
+        assertThat(AuditConfig.builder().build().reportBucket()).isNull();
     }
 
     @Test

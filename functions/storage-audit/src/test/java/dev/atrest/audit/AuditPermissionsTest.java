@@ -43,7 +43,9 @@ class AuditPermissionsTest {
         assertThat(granted).isEqualTo(declared);
         // The conditions the audit's writes depend on, as the template names them.
         assertThat(granted.keySet()).containsExactlyInAnyOrder(CfnTemplate.ALWAYS, "TaggingOn", "EbsRemediationOn",
-                "SecurityHubOn", "HasFindingsTopic");
+                "SecurityHubOn", "HasFindingsTopic", "SseCBlockingOn", "HasReportLocation");
+        assertThat(granted.get("SseCBlockingOn")).containsExactly("s3:PutEncryptionConfiguration");
+        assertThat(granted.get("HasReportLocation")).containsExactlyInAnyOrder("s3:PutObject", "kms:GenerateDataKey");
         assertThat(granted.get("TaggingOn")).containsExactlyInAnyOrder("ec2:CreateTags", "ec2:DeleteTags",
                 "elasticfilesystem:TagResource", "elasticfilesystem:UntagResource");
         assertThat(granted.get("EbsRemediationOn")).containsExactlyInAnyOrder("ec2:EnableEbsEncryptionByDefault",
@@ -62,7 +64,10 @@ class AuditPermissionsTest {
         TEMPLATE.actionsByCondition(FUNCTION).values().forEach(actions -> assertThat(byCheck.keySet())
                 .containsAll(actions));
         // Reads shared by two checks are declared by both: removing either check keeps the other's grant.
-        assertThat(byCheck.get("kms:DescribeKey")).containsExactlyInAnyOrder("ebs-default-encryption", "efs-encrypted");
+        assertThat(byCheck.get("kms:DescribeKey")).containsExactlyInAnyOrder("ebs-volume-encrypted",
+                "ebs-snapshot-encrypted", "ebs-default-encryption", "efs-encrypted", "s3-bucket-default-kms",
+                "fsx-file-system-key", "fsx-backup-key", "kms-custom-key-store-connected", "kms-key-policy-not-public",
+                "kms-key-protects-data");
         assertThat(byCheck.get("ec2:CreateTags")).containsExactlyInAnyOrder("ebs-volume-encrypted",
                 "ebs-snapshot-encrypted");
     }

@@ -40,9 +40,19 @@ class FailedReadEmulatorTest {
     static final String WEST = "eu-west-1";
     static final List<String> REGIONS = List.of(EAST, WEST);
     static final List<String> CHECKS = AuditFixture.CHECK_IDS;
+    /** The checks the broken account gives an open finding in both regions (FSx and key stores have none here). */
+    static final List<String> SEEDED = List.of(EbsVolumeCheck.DEFINITION.id(), EbsSnapshotCheck.DEFINITION.id(),
+            EbsDefaultEncryptionCheck.DEFINITION.id(), EfsFileSystemCheck.DEFINITION.id(),
+            S3BucketDefaultEncryptionCheck.DEFINITION.id(), "s3-bucket-blocks-sse-c", "kms-key-policy-not-public");
+    static final String OPEN_POLICY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Everyone\","
+            + "\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
+    static final String CLOSED_POLICY = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Root\","
+            + "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + TestContext.ACCOUNT + ":root\"},"
+            + "\"Action\":\"kms:*\",\"Resource\":\"*\"}]}";
     static final TestContext CONTEXT = new TestContext("StorageAuditFunction");
 
     private AuditFixture fx;
+    private final Map<String, String> openKeys = new TreeMap<>();
 
     @BeforeEach
     void setUp(Emulator emulator) {
@@ -98,10 +108,17 @@ class FailedReadEmulatorTest {
                 scopes(List.of(WEST), defaults), "GetEbsDefaultKmsKeyId"));
         c.add(new Case("DescribeFileSystems 503", rule("elasticfilesystem", "GET /2015-02-01/file-systems", WEST,
                 UNAVAILABLE), scopes(List.of(WEST), efs), "DescribeFileSystems"));
-        c.add(new Case("ListBuckets 503", rule("s3", "ListBuckets", "*", UNAVAILABLE), scopes(REGIONS, buckets),
+        String sseC = "s3-bucket-blocks-sse-c";
+        c.add(new Case("ListBuckets 503", rule("s3", "ListBuckets", "*", UNAVAILABLE), scopes(REGIONS, buckets, sseC),
                 "ListBuckets"));
         c.add(new Case("GetBucketEncryption 500", rule("s3", "GetBucketEncryption", "*", INTERNAL),
-                scopes(REGIONS, buckets), "GetBucketEncryption"));
+                scopes(REGIONS, buckets, sseC), "GetBucketEncryption"));
+        String keyPolicies = "kms-key-policy-not-public";
+        String keysAtRisk = "kms-key-protects-data";
+        c.add(new Case("ListKeys 503", rule("kms", "ListKeys", WEST, UNAVAILABLE),
+                scopes(List.of(WEST), keyPolicies, keysAtRisk), "ListKeys"));
+        c.add(new Case("GetKeyPolicy 500", rule("kms", "GetKeyPolicy", WEST, INTERNAL),
+                scopes(List.of(WEST), keyPolicies), "GetKeyPolicy"));
         c.add(new Case("Security Hub GetFindings 503 (history unknown)", rule("securityhub", "POST /findings", WEST,
                 UNAVAILABLE), scopes(List.of(WEST), CHECKS.toArray(String[]::new)), "GetFindings"));
         c.add(new Case("STS GetCallerIdentity 503, no Lambda context (audit cannot start)",
@@ -122,6 +139,7 @@ class FailedReadEmulatorTest {
             efsIds.addAll(ids(fx.seedEfs("{\"region\":\"" + region + "\",\"fileSystems\":[{\"count\":1}]}"),
                     "fileSystemIds"));
             fx.bucket(region, "plain-" + region);
+            openKeys.put(region, fx.kms(region).createKey(b -> b.policy(OPEN_POLICY)).keyMetadata().keyId());
         }
         JsonNode first = fx.run(reportOnly(), AuditFixture.SCHEDULE, CONTEXT);
         assertThat(first.path("errors")).as("the healthy first run").isEmpty();
@@ -131,8 +149,8 @@ class FailedReadEmulatorTest {
                     .forEach(f -> open.computeIfAbsent(region + "/" + f.productFields().get("atrest/CheckId"),
                             k -> new java.util.TreeSet<>()).add(f.id()));
         }
-        assertThat(open.keySet()).as("every check has an open finding in both regions")
-                .isEqualTo(scopes(REGIONS, CHECKS.toArray(String[]::new)));
+        assertThat(open.keySet()).as("every seeded check has an open finding in both regions")
+                .isEqualTo(scopes(REGIONS, SEEDED.toArray(String[]::new)));
         return open;
     }
 
@@ -147,7 +165,9 @@ class FailedReadEmulatorTest {
             fx.efs(region).describeFileSystems(b -> {}).fileSystems().forEach(fs ->
                     fx.efs(region).deleteFileSystem(b -> b.fileSystemId(fs.fileSystemId())));
             fx.s3().putBucketEncryption(b -> b.bucket("plain-" + region).serverSideEncryptionConfiguration(c -> c
-                    .rules(r -> r.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AWS_KMS)))));
+                    .rules(r -> r.applyServerSideEncryptionByDefault(d -> d.sseAlgorithm(ServerSideEncryption.AWS_KMS))
+                            .blockedEncryptionTypes(t -> t.encryptionTypeWithStrings("SSE-C")))));
+            fx.kms(region).putKeyPolicy(b -> b.keyId(openKeys.get(region)).policyName("default").policy(CLOSED_POLICY));
         }
         assertThat(volumeIds).hasSize(4);
         assertThat(snapshotIds).hasSize(4);
@@ -296,6 +316,6 @@ class FailedReadEmulatorTest {
                 .collect(Collectors.toSet());
         assertThat(operations).contains("DescribeVolumes", "DescribeSnapshots", "GetEbsEncryptionByDefault",
                 "GetEbsDefaultKmsKeyId", "GET /2015-02-01/file-systems", "ListBuckets", "GetBucketEncryption",
-                "POST /findings", "GetCallerIdentity");
+                "POST /findings", "GetCallerIdentity", "ListKeys", "GetKeyPolicy");
     }
 }

@@ -139,7 +139,8 @@ class HostileEventsEmulatorTest {
         c.add(m("nesting 5000 deep", "[".repeat(5000) + "]".repeat(5000), "not valid JSON"));
 
         // -- detail-type and source: missing, null, wrong type, unknown
-        c.add(m("empty object", "{}", "expected detail-type 'Scheduled Event', got none"));
+        c.add(m("empty object", "{}", "expected detail-type 'Scheduled Event', 'EBS Volume Notification' or 'AWS API "
+                + "Call via CloudTrail', got none"));
         c.add(m("no detail-type", sample(e -> e.remove("detail-type")), "got none"));
         c.add(m("null detail-type", sample(e -> e.putNull("detail-type")), "got none"));
         c.add(m("numeric detail-type", sample(e -> e.put("detail-type", 1)), "'detail-type' is a number"));
@@ -151,8 +152,9 @@ class HostileEventsEmulatorTest {
                 "expected detail-type"));
         c.add(m("S3 Object Created", sample(e -> e.put("detail-type", "Object Created").put("source", "aws.s3")),
                 "expected detail-type"));
+        // Another function's CloudTrail event: a call the audit does not act on.
         c.add(m("CloudTrail KMS call", EventFiles.text("cloudtrail-disable-key-rotation.json"),
-                "expected detail-type"));
+                "the storage audit does not act on kms.amazonaws.com DisableKeyRotation"));
         c.add(m("S3 notification", EventFiles.text("s3-put.json"), "expected detail-type"));
         c.add(m("no source", sample(e -> e.remove("source")), "unexpected source (none)"));
         c.add(m("null source", sample(e -> e.putNull("source")), "unexpected source (none)"));

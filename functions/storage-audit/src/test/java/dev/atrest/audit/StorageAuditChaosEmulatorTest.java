@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.audit.check.CheckDefinition;
 import dev.atrest.audit.check.EbsDefaultEncryptionCheck;
 import dev.atrest.audit.check.EbsSnapshotCheck;
+import dev.atrest.audit.check.S3BucketSseCBlockedCheck;
 import dev.atrest.audit.check.EbsVolumeCheck;
 import dev.atrest.audit.check.EfsFileSystemCheck;
 import dev.atrest.audit.check.S3BucketDefaultEncryptionCheck;
@@ -195,11 +196,11 @@ class StorageAuditChaosEmulatorTest {
             Ec2Client ec2 = fx.ec2(region);
             ec2.describeVolumes(b -> {}).volumes().forEach(v -> add(out, new Resource(
                     findingId(EbsVolumeCheck.DEFINITION, region, volumeArn(region, v.volumeId())), region,
-                    EbsVolumeCheck.DEFINITION.id(), v.encrypted(), tag(v.tags().stream().collect(Collectors.toMap(
+                    EbsVolumeCheck.DEFINITION.id(), v.encrypted() && cmk.get(region).equals(v.kmsKeyId()), tag(v.tags().stream().collect(Collectors.toMap(
                             t -> t.key(), t -> t.value()))), "EC2.3 ebs-volume-encrypted")));
             ec2.describeSnapshots(b -> b.ownerIds("self")).snapshots().forEach(s -> add(out, new Resource(
                     findingId(EbsSnapshotCheck.DEFINITION, region, snapshotArn(region, s.snapshotId())), region,
-                    EbsSnapshotCheck.DEFINITION.id(), s.encrypted(), tag(s.tags().stream().collect(Collectors.toMap(
+                    EbsSnapshotCheck.DEFINITION.id(), s.encrypted() && cmk.get(region).equals(s.kmsKeyId()), tag(s.tags().stream().collect(Collectors.toMap(
                             t -> t.key(), t -> t.value()))), "ebs-snapshot-encrypted")));
             fx.efs(region).describeFileSystems(b -> {}).fileSystems().forEach(fs -> add(out, new Resource(
                     findingId(EfsFileSystemCheck.DEFINITION, region, fs.fileSystemArn()), region,
@@ -218,14 +219,26 @@ class StorageAuditChaosEmulatorTest {
                 return;
             }
             String sse;
+            String key;
+            boolean blocksSseC;
             try {
-                sse = fx.s3().getBucketEncryption(r -> r.bucket(b.name())).serverSideEncryptionConfiguration().rules()
-                        .get(0).applyServerSideEncryptionByDefault().sseAlgorithmAsString();
+                var rule = fx.s3().getBucketEncryption(r -> r.bucket(b.name())).serverSideEncryptionConfiguration()
+                        .rules().get(0);
+                sse = rule.applyServerSideEncryptionByDefault().sseAlgorithmAsString();
+                key = rule.applyServerSideEncryptionByDefault().kmsMasterKeyID();
+                blocksSseC = rule.blockedEncryptionTypes() != null
+                        && rule.blockedEncryptionTypes().encryptionTypeAsStrings().contains("SSE-C");
             } catch (S3Exception e) {
                 sse = null;
+                key = null;
+                blocksSseC = false;
             }
+            // aws:kms without a key is the AWS managed aws/s3 key: not customer managed.
             add(out, new Resource(findingId(S3BucketDefaultEncryptionCheck.DEFINITION, region, "arn:aws:s3:::" + b.name()), region,
-                    S3BucketDefaultEncryptionCheck.DEFINITION.id(), "aws:kms".equals(sse), null, null));
+                    S3BucketDefaultEncryptionCheck.DEFINITION.id(), "aws:kms".equals(sse) && cmk.get(region).equals(key),
+                    null, null));
+            add(out, new Resource(findingId(S3BucketSseCBlockedCheck.DEFINITION, region, "arn:aws:s3:::" + b.name()),
+                    region, S3BucketSseCBlockedCheck.DEFINITION.id(), blocksSseC, null, null));
         });
         return out;
     }

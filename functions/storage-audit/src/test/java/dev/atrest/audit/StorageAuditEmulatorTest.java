@@ -60,8 +60,9 @@ class StorageAuditEmulatorTest {
         handler.beforeCheckpoint(null);
 
         assertThat(dev.atrest.core.aws.Priming.stoppedRequests() - stoppedBefore)
-                .as("DescribeVolumes, DescribeSnapshots, GetEbsEncryptionByDefault, DescribeFileSystems stopped")
-                .isEqualTo(4);
+                .as("DescribeVolumes, DescribeSnapshots, GetEbsEncryptionByDefault, EFS and FSx DescribeFileSystems, "
+                        + "DescribeBackups, DescribeCustomKeyStores, and ListKeys of the two key checks stopped")
+                .isEqualTo(9);
         assertThat(emulator.requests()).as("requests that reached the emulator while priming").isEmpty();
         handler.afterRestore(null);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -141,9 +142,13 @@ class StorageAuditEmulatorTest {
                 "atrest/efs-encrypted/us-east-1/" + fsArn + ids(awsKeyFs, "fileSystemIds").get(0),
                 "atrest/s3-bucket-default-kms/us-east-1/arn:aws:s3:::plain",
                 "atrest/s3-bucket-default-kms/us-east-1/arn:aws:s3:::sse-s3");
+        // Encrypted, but under the AWS managed aws/ebs key: findings too, since customer managed keys are required.
+        assertThat(active).contains(volumeFinding("us-east-1", encryptedVolume),
+                "atrest/ebs-snapshot-encrypted/us-east-1/arn:aws:ec2:us-east-1::snapshot/" + encryptedSnap);
+        assertThat(fx.findings("us-east-1").get(volumeFinding("us-east-1", encryptedVolume)).description())
+                .startsWith("volume (unattached) uses the AWS managed key arn:aws:kms:us-east-1:" + ACCOUNT + ":key/")
+                .endsWith("(a customer managed key is required)");
         assertThat(active).doesNotContain(
-                volumeFinding("us-east-1", encryptedVolume),
-                "atrest/ebs-snapshot-encrypted/us-east-1/arn:aws:ec2:us-east-1::snapshot/" + encryptedSnap,
                 "atrest/ebs-snapshot-encrypted/us-east-1/arn:aws:ec2:us-east-1::snapshot/" + ids(foreign, "snapshotIds").get(0),
                 "atrest/efs-encrypted/us-east-1/" + fsArn + ids(cmkFs, "fileSystemIds").get(0),
                 "atrest/s3-bucket-default-kms/us-east-1/arn:aws:s3:::kms");
@@ -152,7 +157,8 @@ class StorageAuditEmulatorTest {
         int plainSnapshots = (int) ec2.describeSnapshots(b -> b.ownerIds("self")).snapshots().stream()
                 .filter(s -> !s.encrypted()).count();
         assertThat(plainVolumes).isGreaterThanOrEqualTo(2);
-        assertThat(active).hasSize(plainVolumes + plainSnapshots + 5);
+        // + the aws/ebs volume and snapshot, + the three buckets that do not block SSE-C.
+        assertThat(active).hasSize(plainVolumes + plainSnapshots + 5 + 2 + 3);
 
         AwsSecurityFinding attachedFinding = fx.findings("us-east-1").get(volumeFinding("us-east-1", attached));
         assertThat(attachedFinding.resources().get(0).details().other()).containsEntry("attachedTo", instance);
@@ -160,16 +166,17 @@ class StorageAuditEmulatorTest {
         assertThat(attachedFinding.productFields()).containsEntry("atrest/ControlId", "EC2.3");
         assertThat(attachedFinding.severity().labelAsString()).isEqualTo("MEDIUM");
         assertThat(attachedFinding.compliance().statusAsString()).isEqualTo("FAILED");
-        assertThat(attachedFinding.title()).isEqualTo("EBS volume is not encrypted at rest: " + attached);
+        assertThat(attachedFinding.title()).isEqualTo("EBS volume is not encrypted at rest as required: " + attached);
         assertThat(fx.findings("us-east-1").values()).allSatisfy(f -> {
             assertThat(f.productName()).isEqualTo("atrest");
             assertThat(f.companyName()).isEqualTo("atrest");
         });
         assertThat(fx.findings("us-east-1").get("atrest/s3-bucket-default-kms/us-east-1/arn:aws:s3:::sse-s3").title())
-                .isEqualTo("S3 bucket default encryption is not SSE-KMS: sse-s3");
+                .isEqualTo("S3 bucket default encryption is not SSE-KMS as required: sse-s3");
 
-        assertThat(counts(scope(summary, "us-east-1", "ebs-volume-encrypted"))).isEqualTo(List.of(plainVolumes, 1));
-        assertThat(counts(scope(summary, "us-east-1", "ebs-snapshot-encrypted"))).isEqualTo(List.of(plainSnapshots, 1));
+        assertThat(counts(scope(summary, "us-east-1", "ebs-volume-encrypted"))).isEqualTo(List.of(plainVolumes + 1, 0));
+        assertThat(counts(scope(summary, "us-east-1", "ebs-snapshot-encrypted"))).isEqualTo(List.of(plainSnapshots + 1,
+                0));
         assertThat(counts(scope(summary, "us-east-1", "ebs-default-encryption"))).isEqualTo(List.of(1, 0));
         assertThat(counts(scope(summary, "us-east-1", "efs-encrypted"))).isEqualTo(List.of(2, 1));
         assertThat(counts(scope(summary, "us-east-1", "s3-bucket-default-kms"))).isEqualTo(List.of(2, 1));
@@ -191,9 +198,9 @@ class StorageAuditEmulatorTest {
         Set<String> firstIds = active("us-east-1");
         JsonNode second = fx.run(reportOnly("us-east-1"));
 
-        assertThat(firstIds).hasSize(4); // two volumes, EBS default, bucket
+        assertThat(firstIds).hasSize(5); // two volumes, EBS default, the bucket's default and its SSE-C
         assertThat(active("us-east-1")).isEqualTo(firstIds);
-        assertThat(fx.findings("us-east-1")).hasSize(4); // updated in place, not duplicated
+        assertThat(fx.findings("us-east-1")).hasSize(5); // updated in place, not duplicated
         assertThat(scope(first, "us-east-1", "ebs-volume-encrypted").path("details").path("new").asInt()).isEqualTo(2);
         assertThat(scope(second, "us-east-1", "ebs-volume-encrypted").path("details").path("new").asInt()).isZero();
 
@@ -203,7 +210,7 @@ class StorageAuditEmulatorTest {
         JsonNode third = fx.run(reportOnly("us-east-1"));
 
         Map<String, AwsSecurityFinding> all = fx.findings("us-east-1");
-        assertThat(all).hasSize(4);
+        assertThat(all).hasSize(5);
         AwsSecurityFinding deleted = all.get(volumeFinding("us-east-1", volumes.get(1)));
         AwsSecurityFinding fixed = all.get("atrest/s3-bucket-default-kms/us-east-1/arn:aws:s3:::plain");
         for (AwsSecurityFinding f : List.of(deleted, fixed)) {
@@ -212,15 +219,16 @@ class StorageAuditEmulatorTest {
         }
         assertThat(deleted.description()).isEqualTo("the resource no longer exists");
         // Resolved from what the hub held: the title names the volume once.
-        assertThat(deleted.title()).isEqualTo("EBS volume is not encrypted at rest: " + volumes.get(1));
+        assertThat(deleted.title()).isEqualTo("EBS volume is not encrypted at rest as required: " + volumes.get(1));
         assertThat(fixed.description()).isEqualTo("now compliant: bucket default encryption is aws:kms");
         assertThat(active("us-east-1")).containsExactlyInAnyOrder(volumeFinding("us-east-1", volumes.get(0)),
-                "atrest/ebs-default-encryption/us-east-1/AWS::::Account:" + ACCOUNT);
+                "atrest/ebs-default-encryption/us-east-1/AWS::::Account:" + ACCOUNT,
+                "atrest/s3-bucket-blocks-sse-c/us-east-1/arn:aws:s3:::plain");
         assertThat(scope(third, "us-east-1", "ebs-volume-encrypted").path("details").path("resolved").asInt()).isEqualTo(1);
         assertThat(scope(third, "us-east-1", "s3-bucket-default-kms").path("details").path("resolved").asInt()).isEqualTo(1);
 
         fx.run(reportOnly("us-east-1"));
-        assertThat(fx.findings("us-east-1")).hasSize(4); // a resolved finding is not archived again and again
+        assertThat(fx.findings("us-east-1")).hasSize(5); // a resolved finding is not archived again and again
     }
 
     @Test

@@ -83,6 +83,32 @@ public final class SecurityHubGateway {
         });
     }
 
+    /**
+     * This function's open findings in the region among {@code ids}: what an audit of one resource may resolve.
+     * The ids are filtered here too, so a hub that ignored the filter could not widen what is resolved.
+     */
+    public List<Finding> openFindings(String region, String partition, String accountId, java.util.Set<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        AwsSecurityFindingFilters filters = AwsSecurityFindingFilters.builder()
+                .id(ids.stream().sorted().map(SecurityHubGateway::eq).toList())
+                .productArn(eq(productArn(partition, region, accountId)))
+                .recordState(eq(RecordState.ACTIVE.toString()))
+                .complianceStatus(eq(ComplianceStatus.FAILED.name()))
+                .build();
+        return AwsFailure.call("GetFindings " + region, () -> {
+            List<Finding> out = new ArrayList<>();
+            hub(region).getFindingsPaginator(b -> b.filters(filters).maxResults(PAGE)).findings().stream()
+                    .filter(f -> ids.contains(f.id()) && f.generatorId() != null
+                            && f.generatorId().startsWith(generatorPrefix)
+                            && RecordState.ACTIVE.toString().equals(f.recordStateAsString())
+                            && f.compliance() != null && ComplianceStatus.FAILED.name().equals(f.compliance().statusAsString()))
+                    .forEach(f -> out.add(fromAsff(f, region)));
+            return out;
+        });
+    }
+
     /** Imports findings in batches of 100; a rejected finding is counted, never silently dropped. */
     public ImportResult importFindings(String region, String partition, String accountId, List<Finding> findings,
             Instant now) {

@@ -1,6 +1,7 @@
 package dev.atrest.audit.check;
 
 import dev.atrest.audit.aws.AuditGateways;
+import dev.atrest.core.aws.AwsFailure;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.LoggerFactory;
 
 /**
  * The checks the audit runs: an explicit list, built once at init (no classpath scanning: it would cost the cold
@@ -40,7 +42,13 @@ public final class CheckRegistry {
                 new EbsSnapshotCheck(aws.ec2()),
                 new EbsDefaultEncryptionCheck(aws.ec2()),
                 new EfsFileSystemCheck(aws.efs()),
-                new S3BucketDefaultEncryptionCheck(aws.s3())));
+                new S3BucketDefaultEncryptionCheck(aws.s3()),
+                new FsxFileSystemCheck(aws.fsx()),
+                new FsxBackupCheck(aws.fsx()),
+                new S3BucketSseCBlockedCheck(aws.s3()),
+                new KmsCustomKeyStoreCheck(aws.kms()),
+                new KmsKeyPolicyCheck(aws.kms()),
+                new KmsKeyDataAtRiskCheck(aws.kms())));
     }
 
     public List<AuditCheck<?, ?>> checks() {
@@ -69,6 +77,37 @@ public final class CheckRegistry {
         Set<FactKind<?>> out = new HashSet<>();
         checks.forEach(c -> out.addAll(c.consumes()));
         return out;
+    }
+
+    /**
+     * The facts {@code consumer} reads, for one region, as a scheduled audit's producers give them: every producer
+     * lists and describes the region's resources and shares what it found (nothing judged, changed or reported).
+     * A producer that fails leaves the kind incomplete in the region, which the consumer must not read as "none".
+     * For an audit of one resource whose check reads other checks' facts (a key's dependents).
+     */
+    public void shareFacts(AuditCheck<?, ?> consumer, String region, AuditRun run) {
+        for (FactKind<?> kind : consumer.consumes()) {
+            for (AuditCheck<?, ?> producer : checks) {
+                if (producer.produces().contains(kind)) {
+                    try {
+                        share(producer, region, run);
+                    } catch (RuntimeException e) {
+                        LoggerFactory.getLogger(CheckRegistry.class).warn("{} could not read {} for its facts: {}",
+                                producer.id(), region, e.toString());
+                        run.facts().incomplete(kind, region,
+                                e instanceof AwsFailure f && f.kind() == AwsFailure.Kind.RETRYABLE);
+                    }
+                }
+            }
+        }
+    }
+
+    private static <R, S> void share(AuditCheck<R, S> producer, String region, AuditRun run) {
+        producer.list(run, List.of(region), r -> {
+            if (region.equals(producer.region(r))) {
+                producer.share(producer.describe(run, r), run.facts());
+            }
+        });
     }
 
     /** Every IAM action of every check, with the setting each depends on. */

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 /** Every EBS snapshot the account owns is encrypted (Security Hub has no control for it). Reports and tags. */
 public final class EbsSnapshotCheck implements AuditCheck<SnapshotState, SnapshotState> {
     public static final CheckDefinition DEFINITION = new CheckDefinition("ebs-snapshot-encrypted", null,
-            "EBS snapshot is not encrypted at rest", Severity.MEDIUM, "Other",
+            "EBS snapshot is not encrypted at rest as required", Severity.MEDIUM, "Other",
             "Copy the snapshot with Encrypted=true and a customer managed KMS key (CopySnapshot), move dependants "
                     + "(AMIs, restores) to the copy, then delete the unencrypted snapshot.");
 
@@ -36,7 +36,7 @@ public final class EbsSnapshotCheck implements AuditCheck<SnapshotState, Snapsho
 
     @Override
     public Set<String> readActions() {
-        return Set.of("ec2:DescribeSnapshots");
+        return Set.of("ec2:DescribeSnapshots", "kms:DescribeKey");
     }
 
     @Override
@@ -69,7 +69,8 @@ public final class EbsSnapshotCheck implements AuditCheck<SnapshotState, Snapsho
 
     @Override
     public SnapshotState describe(AuditRun run, SnapshotState snapshot) {
-        return snapshot;
+        return snapshot.withKeyManager(CustomerManagedKeyRule.lookUp(run, snapshot.region(), snapshot.encrypted(),
+                snapshot.kmsKeyId()));
     }
 
     @Override
@@ -91,7 +92,16 @@ public final class EbsSnapshotCheck implements AuditCheck<SnapshotState, Snapsho
         if (s.volumeId() != null) {
             details.put("volumeId", s.volumeId());
         }
-        return DEFINITION.finding(context, s.encrypted() ? ComplianceStatus.PASSED : ComplianceStatus.FAILED, s.arn(),
-                s.region(), s.encrypted() ? "snapshot is encrypted" : "snapshot is not encrypted", s.tags(), details);
+        if (s.kmsKeyId() != null) {
+            details.put("kmsKeyId", s.kmsKeyId());
+        }
+        String unmet = s.encrypted() ? CustomerManagedKeyRule.unmet(context, "snapshot", s.kmsKeyId(), s.keyManager())
+                : null;
+        boolean passed = s.encrypted() && unmet == null;
+        String reason = !s.encrypted() ? "snapshot is not encrypted" : unmet != null ? unmet
+                : "snapshot is encrypted" + (context.config().requireCustomerManagedKey()
+                        ? " with a customer managed key" : "");
+        return DEFINITION.finding(context, passed ? ComplianceStatus.PASSED : ComplianceStatus.FAILED, s.arn(),
+                s.region(), reason, s.tags(), details);
     }
 }

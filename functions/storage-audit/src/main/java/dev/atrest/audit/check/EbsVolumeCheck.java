@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 /** Every EBS volume is encrypted (Security Hub EC2.3). The audit never changes volumes: it reports and tags. */
 public final class EbsVolumeCheck implements AuditCheck<VolumeState, VolumeState> {
     public static final CheckDefinition DEFINITION = new CheckDefinition("ebs-volume-encrypted", "EC2.3",
-            "EBS volume is not encrypted at rest", Severity.MEDIUM, "AwsEc2Volume",
+            "EBS volume is not encrypted at rest as required", Severity.MEDIUM, "AwsEc2Volume",
             "An EBS volume cannot be encrypted in place: snapshot it, copy the snapshot with encryption under a "
                     + "customer managed KMS key, create a volume from the copy and swap it in (stop the instance, "
                     + "detach, attach); turn on EBS encryption by default so new volumes are encrypted.");
@@ -37,7 +37,7 @@ public final class EbsVolumeCheck implements AuditCheck<VolumeState, VolumeState
 
     @Override
     public Set<String> readActions() {
-        return Set.of("ec2:DescribeVolumes");
+        return Set.of("ec2:DescribeVolumes", "kms:DescribeKey");
     }
 
     @Override
@@ -70,7 +70,8 @@ public final class EbsVolumeCheck implements AuditCheck<VolumeState, VolumeState
 
     @Override
     public VolumeState describe(AuditRun run, VolumeState volume) {
-        return volume;
+        return volume.withKeyManager(CustomerManagedKeyRule.lookUp(run, volume.region(), volume.encrypted(),
+                volume.kmsKeyId()));
     }
 
     @Override
@@ -97,8 +98,13 @@ public final class EbsVolumeCheck implements AuditCheck<VolumeState, VolumeState
         }
         String where = v.attachedInstanceIds().isEmpty() ? "unattached"
                 : "attached to " + String.join(", ", v.attachedInstanceIds());
-        return DEFINITION.finding(context, v.encrypted() ? ComplianceStatus.PASSED : ComplianceStatus.FAILED, v.arn(),
-                v.region(), "volume (" + where + ") is " + (v.encrypted() ? "encrypted" : "not encrypted"), v.tags(),
-                details);
+        String what = "volume (" + where + ")";
+        String unmet = v.encrypted() ? CustomerManagedKeyRule.unmet(context, what, v.kmsKeyId(), v.keyManager()) : null;
+        boolean passed = v.encrypted() && unmet == null;
+        String reason = !v.encrypted() ? what + " is not encrypted" : unmet != null ? unmet
+                : what + " is encrypted" + (context.config().requireCustomerManagedKey()
+                        ? " with a customer managed key" : "");
+        return DEFINITION.finding(context, passed ? ComplianceStatus.PASSED : ComplianceStatus.FAILED, v.arn(),
+                v.region(), reason, v.tags(), details);
     }
 }

@@ -17,4 +17,9 @@ final class ResourceArns {
                 .filter(r -> r.startsWith(prefix) && r.length() > prefix.length())
                 .map(r -> r.substring(prefix.length()));
     }
+
+    /** The region of an ARN; null when the text is no ARN or names no region. */
+    static String region(String arn) {
+        return Arns.region(arn);
+    }
 }

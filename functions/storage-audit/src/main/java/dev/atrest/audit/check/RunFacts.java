@@ -16,6 +16,7 @@ public final class RunFacts {
     private final Set<FactKind<?>> kept;
     private final Map<FactKind<?>, Queue<Object>> facts = new ConcurrentHashMap<>();
     private final Map<FactKind<?>, Set<String>> incomplete = new ConcurrentHashMap<>();
+    private final Map<FactKind<?>, Set<String>> retryable = new ConcurrentHashMap<>();
 
     /** @param kept the kinds some check of the run consumes ({@link CheckRegistry#consumed()}) */
     public RunFacts(Set<FactKind<?>> kept) {
@@ -36,7 +37,23 @@ public final class RunFacts {
 
     /** Marks the kind incomplete in {@code region}: a check producing it could not read that region. */
     public void incomplete(FactKind<?> kind, String region) {
+        incomplete(kind, region, false);
+    }
+
+    /**
+     * Marks the kind incomplete in {@code region}, and whether the read that failed may pass on a later try (its
+     * consumers' scopes then fail the same way, so the invocation is retried rather than reported as failed).
+     */
+    public void incomplete(FactKind<?> kind, String region, boolean mayPassLater) {
         incomplete.computeIfAbsent(kind, k -> ConcurrentHashMap.newKeySet()).add(region);
+        if (mayPassLater) {
+            retryable.computeIfAbsent(kind, k -> ConcurrentHashMap.newKeySet()).add(region);
+        }
+    }
+
+    /** True when a read that left the kind incomplete in {@code region} may pass on a later try. */
+    public boolean incompleteMayPassLater(FactKind<?> kind, String region) {
+        return retryable.getOrDefault(kind, Set.of()).contains(region);
     }
 
     /** True when every producer of the kind read {@code region} completely. */

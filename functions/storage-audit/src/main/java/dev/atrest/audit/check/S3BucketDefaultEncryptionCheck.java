@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  */
 public final class S3BucketDefaultEncryptionCheck implements AuditCheck<S3Gateway.Bucket, BucketState> {
     public static final CheckDefinition DEFINITION = new CheckDefinition("s3-bucket-default-kms", "S3.17",
-            "S3 bucket default encryption is not SSE-KMS", Severity.MEDIUM, "AwsS3Bucket",
+            "S3 bucket default encryption is not SSE-KMS as required", Severity.MEDIUM, "AwsS3Bucket",
             "Set the bucket's default encryption to SSE-KMS with a customer managed key (PutBucketEncryption, "
                     + "BucketKeyEnabled=true); re-encrypt existing objects with the atrest S3 function or S3 Batch "
                     + "Operations.");
@@ -42,12 +42,23 @@ public final class S3BucketDefaultEncryptionCheck implements AuditCheck<S3Gatewa
 
     @Override
     public Set<String> readActions() {
-        return Set.of("s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetEncryptionConfiguration");
+        return Set.of("s3:ListAllMyBuckets", "s3:GetBucketLocation", "s3:GetEncryptionConfiguration",
+                "kms:DescribeKey");
     }
 
     @Override
     public void list(AuditRun run, List<String> regions, Consumer<S3Gateway.Bucket> out) {
-        s3.buckets().forEach(out);
+        buckets(run, s3).forEach(out);
+    }
+
+    /** The account's buckets, listed once per run for every bucket check. */
+    static List<S3Gateway.Bucket> buckets(AuditRun run, S3Gateway s3) {
+        return run.reads().once("s3:ListBuckets", s3::buckets);
+    }
+
+    /** A bucket's encryption configuration, read once per run for every bucket check. */
+    static S3Gateway.DefaultEncryption encryption(AuditRun run, S3Gateway s3, String bucket) {
+        return run.reads().once("s3:GetBucketEncryption " + bucket, () -> s3.defaultEncryption(bucket));
     }
 
     @Override
@@ -58,11 +69,16 @@ public final class S3BucketDefaultEncryptionCheck implements AuditCheck<S3Gatewa
     /** The bucket wherever it is: {@code region} is not needed, a bucket's name is global. */
     @Override
     public Optional<S3Gateway.Bucket> find(AuditRun run, String region, String resourceId) {
-        return bucketName(resourceId).flatMap(s3::bucket);
+        return bucketName(resourceId).flatMap(name -> bucket(run, s3, name));
+    }
+
+    /** One bucket by name, read once per run for every bucket check an event asks. */
+    static Optional<S3Gateway.Bucket> bucket(AuditRun run, S3Gateway s3, String name) {
+        return run.reads().once("s3:GetBucketLocation " + name, () -> s3.bucket(name));
     }
 
     /** {@code b} out of {@code arn:aws:s3:::b}; objects ({@code b/key}) and access points are not buckets. */
-    private static Optional<String> bucketName(String arn) {
+    static Optional<String> bucketName(String arn) {
         return Arns.parse(arn).filter(a -> a.service().equals("s3") && a.region().isEmpty() && a.accountId().isEmpty())
                 .map(a -> a.resourceAsString()).filter(r -> !r.isEmpty() && !r.contains("/") && !r.contains(":"));
     }
@@ -74,9 +90,14 @@ public final class S3BucketDefaultEncryptionCheck implements AuditCheck<S3Gatewa
 
     @Override
     public BucketState describe(AuditRun run, S3Gateway.Bucket b) {
-        S3Gateway.DefaultEncryption enc = s3.defaultEncryption(b.name());
+        S3Gateway.DefaultEncryption enc = encryption(run, s3, b.name());
+        boolean kms = isKms(enc.sseAlgorithm());
+        // aws:kms without a key id is S3's AWS managed key, aws/s3: nothing to ask KMS.
+        KeyManager manager = !kms ? null : enc.kmsKeyId() == null
+                ? (run.context().config().requireCustomerManagedKey() ? KeyManager.AWS : null)
+                : CustomerManagedKeyRule.lookUp(run, b.region(), true, enc.kmsKeyId());
         return new BucketState(b.name(), "arn:" + run.context().partition() + ":s3:::" + b.name(), b.region(),
-                enc.sseAlgorithm(), enc.kmsKeyId());
+                enc.sseAlgorithm(), enc.kmsKeyId(), manager);
     }
 
     @Override
@@ -102,11 +123,19 @@ public final class S3BucketDefaultEncryptionCheck implements AuditCheck<S3Gatewa
         if (b.kmsKeyId() != null) {
             details.put("kmsKeyId", b.kmsKeyId());
         }
-        boolean kms = "aws:kms".equals(b.sseAlgorithm()) || "aws:kms:dsse".equals(b.sseAlgorithm());
+        boolean kms = isKms(b.sseAlgorithm());
+        String unmet = kms ? CustomerManagedKeyRule.unmet(context, "bucket default encryption "
+                + b.sseAlgorithm(), b.kmsKeyId() == null ? "aws/s3" : b.kmsKeyId(), b.keyManager()) : null;
         String reason = b.sseAlgorithm() == null ? "bucket has no default encryption configuration"
-                : kms ? "bucket default encryption is " + b.sseAlgorithm()
-                : "bucket default encryption is " + b.sseAlgorithm() + ", not SSE-KMS";
-        return DEFINITION.finding(context, kms ? ComplianceStatus.PASSED : ComplianceStatus.FAILED, b.arn(), b.region(),
-                reason, Map.of(), details);
+                : !kms ? "bucket default encryption is " + b.sseAlgorithm() + ", not SSE-KMS"
+                : unmet != null ? unmet
+                : "bucket default encryption is " + b.sseAlgorithm()
+                        + (context.config().requireCustomerManagedKey() ? " with a customer managed key" : "");
+        return DEFINITION.finding(context, kms && unmet == null ? ComplianceStatus.PASSED : ComplianceStatus.FAILED,
+                b.arn(), b.region(), reason, Map.of(), details);
+    }
+
+    private static boolean isKms(String sseAlgorithm) {
+        return "aws:kms".equals(sseAlgorithm) || "aws:kms:dsse".equals(sseAlgorithm);
     }
 }

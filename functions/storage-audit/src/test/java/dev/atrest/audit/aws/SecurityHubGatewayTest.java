@@ -39,16 +39,16 @@ class SecurityHubGatewayTest {
         return Stream.of(
                 Arguments.of(new EbsVolumeCheck(null).evaluate(new VolumeState("vol-0abc", "arn:aws:ec2:us-east-1:" + ACCOUNT
                         + ":volume/vol-0abc", "us-east-1", false, null, List.of(), Map.of()), RUN),
-                        "EBS volume is not encrypted at rest: vol-0abc"),
+                        "EBS volume is not encrypted at rest as required: vol-0abc"),
                 Arguments.of(new EbsSnapshotCheck(null).evaluate(new SnapshotState("snap-0def", "arn:aws:ec2:us-east-1::snapshot/"
                         + "snap-0def", "us-east-1", false, null, "vol-0abc", Map.of()), RUN),
-                        "EBS snapshot is not encrypted at rest: snap-0def"),
+                        "EBS snapshot is not encrypted at rest as required: snap-0def"),
                 Arguments.of(new EfsFileSystemCheck(null).evaluate(new FileSystemState("fs-0123", "arn:aws:elasticfilesystem:"
                         + "us-east-1:" + ACCOUNT + ":file-system/fs-0123", "us-east-1", false, null, null, Map.of()),
                         RUN), "EFS file system is not encrypted at rest as required: fs-0123"),
                 Arguments.of(new S3BucketDefaultEncryptionCheck(null).evaluate(new BucketState("my.bucket-1", "arn:aws:s3:::my.bucket-1",
                         "us-east-1", "AES256", null), RUN),
-                        "S3 bucket default encryption is not SSE-KMS: my.bucket-1"),
+                        "S3 bucket default encryption is not SSE-KMS as required: my.bucket-1"),
                 Arguments.of(new EbsDefaultEncryptionCheck(null).evaluate(new EbsDefaultsState("eu-west-1", "AWS::::Account:" + ACCOUNT,
                         false, null, null), RUN),
                         "EBS encryption by default is off or does not use a customer managed key: eu-west-1 (account "

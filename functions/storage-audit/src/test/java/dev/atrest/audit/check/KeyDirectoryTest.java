@@ -15,17 +15,30 @@ import org.junit.jupiter.api.Test;
 
 class KeyDirectoryTest {
     private final List<String> asked = new ArrayList<>();
-    /** What KMS answers per "region/key"; a Kind answers with that failure. */
+    /** What KMS answers per "region/key": a manager (the key's ARN is arn:<key>), or a failure kind. */
     private final Map<String, Object> kms = new LinkedHashMap<>();
-    private final KeyDirectory keys = new KeyDirectory((region, key) -> {
-        synchronized (asked) {
-            asked.add(region + "/" + key);
+    private final Map<String, List<String>> listed = new LinkedHashMap<>();
+    private final KeyDirectory keys = new KeyDirectory(new KeyDirectory.Kms() {
+        @Override
+        public KeyInfo describe(String region, String key) {
+            synchronized (asked) {
+                asked.add(region + "/" + key);
+            }
+            Object answer = kms.get(region + "/" + key);
+            if (answer instanceof AwsFailure.Kind kind) {
+                throw new AwsFailure(kind, "DescribeKey " + key, null, kind.name(), null);
+            }
+            String arn = key.startsWith("arn:") ? key : "arn:" + key;
+            return new KeyInfo(key, arn, (KeyManager) answer, "Enabled", null, null, null, null);
         }
-        Object answer = kms.get(region + "/" + key);
-        if (answer instanceof AwsFailure.Kind kind) {
-            throw new AwsFailure(kind, "DescribeKey " + key, null, kind.name(), null);
+
+        @Override
+        public List<String> keyArns(String region) {
+            synchronized (asked) {
+                asked.add(region + "/ListKeys");
+            }
+            return listed.getOrDefault(region, List.of());
         }
-        return (KeyManager) answer;
     });
 
     @Test
@@ -59,7 +72,8 @@ class KeyDirectoryTest {
     void aKeyKmsWillNotDescribeIsUnknownAndNotAskedAgain() {
         kms.put("us-east-1/denied", AwsFailure.Kind.ACCESS_DENIED);
         assertThat(keys.manager("us-east-1", "denied")).isEqualTo(KeyManager.UNKNOWN);
-        assertThat(keys.manager("us-east-1", "denied")).isEqualTo(KeyManager.UNKNOWN);
+        assertThat(keys.key("us-east-1", "denied").described()).isFalse();
+        assertThat(keys.key("us-east-1", "denied").failure()).contains("ACCESS_DENIED");
         assertThat(asked).containsExactly("us-east-1/denied");
     }
 
@@ -70,5 +84,19 @@ class KeyDirectoryTest {
         kms.put("us-east-1/k", KeyManager.CUSTOMER);
         assertThat(keys.manager("us-east-1", "k")).isEqualTo(KeyManager.CUSTOMER);
         assertThat(asked).containsExactly("us-east-1/k", "us-east-1/k");
+    }
+
+    @Test
+    void aRegionsKeysAreListedOnceAndAKeyNamedByItsArnLaterIsNotDescribedAgain() {
+        kms.put("us-east-1/k1", KeyManager.CUSTOMER);
+        kms.put("us-east-1/arn:k2", KeyManager.AWS);
+        listed.put("us-east-1", List.of("arn:k1", "arn:k2"));
+        kms.put("us-east-1/arn:k1", KeyManager.CUSTOMER);
+
+        keys.manager("us-east-1", "k1"); // a volume names the key by id: its ARN is remembered too
+        assertThat(keys.inventory("us-east-1")).extracting(KeyInfo::arn).containsExactly("arn:k1", "arn:k2");
+        assertThat(keys.inventory("us-east-1")).hasSize(2);
+
+        assertThat(asked).containsExactly("us-east-1/k1", "us-east-1/ListKeys", "us-east-1/arn:k2");
     }
 }

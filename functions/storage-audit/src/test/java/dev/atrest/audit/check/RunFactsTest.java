@@ -28,4 +28,17 @@ class RunFactsTest {
         assertThat(facts.complete(KeyUse.KIND, "eu-west-1")).isFalse();
         assertThat(facts.complete(KeyUse.KIND, "us-east-1")).isTrue();
     }
+
+    @Test
+    void anIncompletenessARetryMayFixIsKnownAsSuch() {
+        RunFacts facts = new RunFacts(Set.of(KeyUse.KIND));
+        facts.incomplete(KeyUse.KIND, "eu-west-1", true);
+        facts.incomplete(KeyUse.KIND, "us-east-1", false);
+        facts.incomplete(KeyUse.KIND, "ap-south-1");
+
+        assertThat(facts.incompleteMayPassLater(KeyUse.KIND, "eu-west-1")).isTrue();
+        assertThat(facts.incompleteMayPassLater(KeyUse.KIND, "us-east-1")).isFalse();
+        assertThat(facts.incompleteMayPassLater(KeyUse.KIND, "ap-south-1")).isFalse();
+        assertThat(facts.complete(KeyUse.KIND, "eu-west-1")).isFalse();
+    }
 }
