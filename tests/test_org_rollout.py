@@ -171,6 +171,9 @@ def test_the_stackset_deploys_atrest_to_every_member_account_and_region(rollout)
         assert r.acting_in("sec", region)("lambda").list_functions()["Functions"] == []
         assert r.client("lambda", region).list_functions()["Functions"] == []
 
+    with open(r.package["memberTemplate"]) as f:
+        member = json.load(f)
+    alarms = len([v for v in member["Resources"].values() if v["Type"] == "AWS::CloudWatch::Alarm"])
     keys = set()
     for name in ("alpha", "charlie"):
         for region in REGIONS:
@@ -194,7 +197,7 @@ def test_the_stackset_deploys_atrest_to_every_member_account_and_region(rollout)
                 assert r.function(name, writer, region)["Environment"]["Variables"]["TARGET_KMS_KEY_ARN"] == key
             assert {f["FunctionName"].rsplit("-", 2)[1] for f in acting("lambda").list_functions()["Functions"]} == \
                 set(FUNCTIONS)
-            assert len(acting("cloudwatch").describe_alarms()["MetricAlarms"]) == 35
+            assert len(acting("cloudwatch").describe_alarms()["MetricAlarms"]) == alarms
     assert len(keys) == 4, "one target key per account and Region"
 
     # The code: one bucket per Region, the same content-addressed keys in each.
@@ -316,7 +319,13 @@ def test_audit_findings_land_in_each_accounts_own_security_hub(rollout):
         assert {e["account"] for e in requests if e["service"]} == {account}
         findings = r.acting_in(name)("securityhub").get_findings()["Findings"]
         assert findings and {f["AwsAccountId"] for f in findings} == {account}
-        assert any(volume in f["Resources"][0]["Id"] for f in findings)
+        assert any(volume in f["Resources"][0]["Id"] and f["Compliance"]["Status"] == "FAILED" for f in findings)
+        # Every key of the account, the target key the stack created among them, is read, and that key passes the
+        # audit's own checks: its policy is not open to other accounts, whatever its Principal "*".
+        key = r.function(name, "S3ReencryptFunction")["Environment"]["Variables"]["TARGET_KMS_KEY_ARN"]
+        own = collections.Counter(e["operation"] for e in requests if e["service"] == "kms")
+        assert own["GetKeyPolicy"] == len(r.acting_in(name)("kms").list_keys()["Keys"]), own
+        assert not [f for f in findings if f["Resources"][0]["Id"] == key and f["Compliance"]["Status"] != "PASSED"]
         # The function's own requests (tools/invoke.py asks STS for the account first).
         own = collections.Counter(f"{e['service']}:{e['operation']}" for e in requests if e["service"] != "sts")
         print(f"\naudit run in {name} ({account}, {HOME}): {sum(own.values())} requests {json.dumps(own)}")
