@@ -20,12 +20,13 @@ MVN := mvn -B -q -Datrest.python=$(PY)
 # The SAM CLI must not phone home from tests or CI.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help setup build ric sam-build lint unit-test emulator-test e2e-test test demo invoke bench clean \
+.PHONY: help setup build ric sam-build lint unit-test emulator-test e2e-test checks test test-full sized-tests demo invoke bench clean \
         build-S3ReencryptFunction build-KmsRotationFunction build-StorageAuditFunction build-S3BackfillFunction
 
 help:
 	@echo "make demo    run the four functions end to end against the local emulator"
 	@echo "make test    install tools, build, run unit/integration/emulator/e2e tests, lint, sam build"
+	@echo "make test-full   make test, then the race/storm/chaos tests at full size (CI runs both)"
 	@echo "make invoke FN=<LogicalId> EVENT=<file>   run a built function locally (no Docker)"
 	@echo "make bench   benchmarks (not part of make test)"
 
@@ -98,8 +99,27 @@ emulator-test: setup
 e2e-test: setup ric sam-build
 	$(VENV)/bin/pytest -q tests
 
-test: setup lint emulator-test unit-test e2e-test
+# Lint, then the emulator's own tests: the lane that runs beside the Java build in make test.
+checks: setup $(CHECKOV_VENV)/.installed
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory emulator-test
+
+# Every correctness check. The Java build and tests run beside lint and the emulator's tests (two lanes, each
+# output printed whole when it ends): each lane waits much of its time on the emulator's or the JVM's I/O, so on two
+# cores the pair takes little more than the longer one. The end-to-end tests need the Java build's artifacts.
+test: setup $(CHECKOV_VENV)/.installed ric
+	$(MAKE) --no-print-directory -j2 --output-sync=target unit-test checks
+	$(MAKE) --no-print-directory e2e-test
 	@echo "make test: all checks passed"
+
+# make test, then the race, storm and chaos tests again at the sizes that measure rates over many interleavings
+# (TestSize in core's test support; tests tagged "sized") and the audit's 16,000-resource scale test. CI runs both.
+test-full: test sized-tests
+	@echo "make test-full: all checks passed"
+
+sized-tests: setup
+	mvn -B -ntp -Datrest.python=$(PY) -Datrest.fullSize=true -Dgroups=sized,scale -Daudit.excludedGroups= \
+	    -Dsurefire.failIfNoSpecifiedTests=false test
 
 # ---------------------------------------------------------------- running
 invoke: setup ric
