@@ -20,13 +20,14 @@ MVN := mvn -B -q -Datrest.python=$(PY)
 # The SAM CLI must not phone home from tests or CI.
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help setup build ric sam-build lint unit-test emulator-test e2e-test test test-full demo invoke bench clean \
-        org-package build-S3ReencryptFunction build-KmsRotationFunction build-StorageAuditFunction \
-        build-S3BackfillFunction
+.PHONY: help setup build ric sam-build lint unit-test emulator-test e2e-test checks test test-full sized-tests \
+        org-full-test demo invoke bench clean org-package org-package-arguments build-S3ReencryptFunction \
+        build-KmsRotationFunction build-StorageAuditFunction build-S3BackfillFunction
 
 help:
 	@echo "make demo    run the four functions end to end against the local emulator"
 	@echo "make test    install tools, build, run unit/integration/emulator/e2e tests, lint, sam build"
+	@echo "make test-full   make test, then the race/storm/chaos tests at full size (CI runs both)"
 	@echo "make invoke FN=<LogicalId> EVENT=<file>   run a built function locally (no Docker)"
 	@echo "make bench   benchmarks (not part of make test)"
 	@echo "make org-package ARTIFACT_BUCKET_PREFIX=<prefix> ORG_REGIONS=<region,...>   package for StackSets (README)"
@@ -106,24 +107,46 @@ emulator-test: setup
 e2e-test: setup ric sam-build
 	$(VENV)/bin/pytest -q tests
 
-test: setup lint emulator-test unit-test e2e-test
+# Lint, then the emulator's own tests: the lane that runs beside the Java build in make test.
+checks: setup $(CHECKOV_VENV)/.installed
+	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory emulator-test
+
+# Every correctness check. The Java build and tests run beside lint and the emulator's tests (two lanes, each
+# output printed whole when it ends): each lane waits much of its time on the emulator's or the JVM's I/O, so on two
+# cores the pair takes little more than the longer one. The end-to-end tests need the Java build's artifacts.
+test: setup $(CHECKOV_VENV)/.installed ric
+	$(MAKE) --no-print-directory -j2 --output-sync=target unit-test checks
+	$(MAKE) --no-print-directory e2e-test
 	@echo "make test: all checks passed"
 
-# make test, and the organisation roll-out test again with the real `sam build` artifacts packaged (make test packages
-# stand-ins: what SAM zips does not change what that test checks).
-test-full: test
+# make test, then the race, storm and chaos tests again at the sizes that measure rates over many interleavings
+# (TestSize in core's test support; tests tagged "sized") and the audit's 16,000-resource scale test, and the
+# organisation roll-out test with the real artifacts packaged. CI runs both.
+test-full: test sized-tests org-full-test
+	@echo "make test-full: all checks passed"
+
+sized-tests: setup
+	mvn -B -ntp -Datrest.python=$(PY) -Datrest.fullSize=true -Dgroups=sized,scale -Daudit.excludedGroups= \
+	    -Dsurefire.failIfNoSpecifiedTests=false test
+
+# The organisation roll-out test again with the real `sam build` artifacts packaged (make test packages stand-ins:
+# what SAM zips does not change what that test checks).
+org-full-test: setup ric sam-build
 	ATREST_ORG_FULL=1 $(VENV)/bin/pytest -q tests/test_org_rollout.py
 
 # ---------------------------------------------------------------- organisation roll-out
 # README "Roll out to an organisation": build once, `sam package` to the home Region's artifact bucket
 # (<prefix>-<region>), S3 copies to the other Regions' buckets, the member template translated to plain
 # CloudFormation. Uses the caller's AWS credentials; the buckets must exist (org/artifact-bucket.yaml).
-org-package: setup sam-build
-	@test -n "$(ARTIFACT_BUCKET_PREFIX)" -a -n "$(ORG_REGIONS)" || { echo "usage: make org-package \
-	  ARTIFACT_BUCKET_PREFIX=<prefix> ORG_REGIONS=<region,...> [HOME_REGION=<region>]"; exit 2; }
+org-package: org-package-arguments setup sam-build
 	$(PY) tools/org_package.py --bucket-prefix "$(ARTIFACT_BUCKET_PREFIX)" --regions "$(ORG_REGIONS)" \
 	  $(if $(HOME_REGION),--home-region "$(HOME_REGION)")
 	$(CFN_LINT) .aws-sam/org/member-template.json
+
+org-package-arguments:
+	@test -n "$(ARTIFACT_BUCKET_PREFIX)" -a -n "$(ORG_REGIONS)" || { echo "usage: make org-package" \
+	  "ARTIFACT_BUCKET_PREFIX=<prefix> ORG_REGIONS=<region,...> [HOME_REGION=<region>]"; exit 2; }
 
 # ---------------------------------------------------------------- running
 invoke: setup ric
