@@ -37,12 +37,14 @@ public final class ReencryptService {
     private final ObjectEncryptionPolicy policy;
     private final S3Gateway s3;
     private final InPlaceCopy copies;
+    private final ScopedBuckets buckets;
 
-    public ReencryptService(ReencryptConfig config, S3Gateway s3) {
+    public ReencryptService(ReencryptConfig config, S3Gateway s3, String homeRegion) {
         this.config = config;
         this.policy = ObjectEncryptionPolicy.of(config);
         this.s3 = s3;
         this.copies = new InPlaceCopy(config, s3);
+        this.buckets = new ScopedBuckets(config.scope(), homeRegion, s3::bucketFacts, Instant::now);
     }
 
     public ReencryptConfig config() {
@@ -150,9 +152,17 @@ public final class ReencryptService {
         if (t.outOfScope() != null) {
             return result(t, "IGNORE_EVENT", Outcome.SKIPPED, t.outOfScope(), Map.of());
         }
-        if (LoopGuard.selfCaused(t.principal(), config.functionName())) {
+        String outside = buckets.byName(t.bucket());
+        if (outside != null) {
+            return result(t, "IGNORE_EVENT", Outcome.SKIPPED, outside, Map.of());
+        }
+        if (LoopGuard.selfCaused(t.principal(), config.functionRoleId())) {
             return result(t, "IGNORE_EVENT", Outcome.SKIPPED, "event caused by this function's own write",
                     Map.of("principal", t.principal()));
+        }
+        outside = buckets.byFacts(t.bucket());
+        if (outside != null) {
+            return result(t, "IGNORE_EVENT", Outcome.SKIPPED, outside, Map.of());
         }
         HeadResult head = s3.head(t.bucket(), t.key(), t.versionId());
         Instant now = Instant.now();
