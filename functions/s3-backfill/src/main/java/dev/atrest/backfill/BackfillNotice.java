@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
 public final class BackfillNotice {
     static final Set<String> NOTABLE = Set.of(BackfillService.START_JOB, BackfillService.ALREADY_ACTIVE,
             BackfillService.DRY_RUN_COUNT, BackfillService.CONVERGED, BackfillService.JOB_FINISHED,
-            BackfillService.FAILED_TASKS, BackfillService.RETRY_JOB, BackfillService.REPORT_UNUSABLE);
+            BackfillService.FAILED_TASKS, BackfillService.RETRY_JOB, BackfillService.REPORT_UNUSABLE,
+            BackfillService.ENABLE_EVENTBRIDGE);
     /** Items in one message at most (a start over hundreds of buckets says the rest in a count). */
     static final int MAX_ITEMS = 200;
 

@@ -62,7 +62,8 @@ final class BackfillFixture implements AutoCloseable {
     }
 
     BackfillConfig config(boolean dryRun, String... buckets) {
-        return new BackfillConfig(List.of(buckets), keyArn, true, dryRun, REPORTS, ROLE, LAMBDA, null);
+        return new BackfillConfig(dev.atrest.core.config.BucketScope.listed(buckets), keyArn, true, dryRun, REPORTS,
+                ROLE, LAMBDA, null, false, ACCOUNT);
     }
 
     S3BackfillHandler handler(BackfillConfig config) {

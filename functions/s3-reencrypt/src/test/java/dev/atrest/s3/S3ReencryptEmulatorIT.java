@@ -542,12 +542,14 @@ class S3ReencryptEmulatorIT extends S3EmulatorTest {
     /** Each key KMS would take but S3 could not use (or not for this account) fails init, naming the reason. */
     @Test
     void aTargetKeyThatCannotServeFailsInitNamingTheVariableAndTheReason() {
-        String disabled = f.kms.createKey(b -> b.description("disabled")).keyMetadata().arn();
-        f.kms.disableKey(b -> b.keyId(disabled));
+        var disabledKey = f.kms.createKey(b -> b.description("disabled")).keyMetadata();
+        String disabled = disabledKey.arn();
+        f.kms.disableKey(b -> b.keyId(disabledKey.keyId()));
         String asymmetric = f.kms.createKey(b -> b.keySpec("RSA_2048").keyUsage("ENCRYPT_DECRYPT")).keyMetadata()
                 .arn();
-        String pending = f.kms.createKey(b -> b.description("deleted")).keyMetadata().arn();
-        f.kms.scheduleKeyDeletion(b -> b.keyId(pending).pendingWindowInDays(7));
+        var pendingKey = f.kms.createKey(b -> b.description("deleted")).keyMetadata();
+        String pending = pendingKey.arn();
+        f.kms.scheduleKeyDeletion(b -> b.keyId(pendingKey.keyId()).pendingWindowInDays(7));
         String elsewhere;
         try (KmsClient west = f.clients.client("kms", software.amazon.awssdk.regions.Region.US_WEST_2,
                 KmsClient::builder)) {
