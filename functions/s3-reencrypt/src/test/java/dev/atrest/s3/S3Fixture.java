@@ -112,7 +112,11 @@ final class S3Fixture implements AutoCloseable {
     }
 
     JsonNode invoke(ReencryptConfig config, String event) {
-        S3ReencryptHandler handler = new S3ReencryptHandler(config, clients);
+        return invoke(new S3ReencryptHandler(config, clients), event);
+    }
+
+    /** One more invocation of the same container (its caches kept). */
+    JsonNode invoke(S3ReencryptHandler handler, String event) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out,
