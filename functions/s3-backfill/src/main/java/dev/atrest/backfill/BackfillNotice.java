@@ -1,6 +1,6 @@
 package dev.atrest.backfill;
 
-import dev.atrest.core.json.Json;
+import dev.atrest.core.findings.SnsMessage;
 import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.RunSummary;
 import java.util.ArrayList;
@@ -37,8 +37,9 @@ public final class BackfillNotice {
 
     /** Publishes; returns the message id. */
     public String publish(RunSummary summary) {
-        return sns.publish(b -> b.topicArn(topicArn).subject(subject(summary))
-                .message(Json.write(body(summary)))).messageId();
+        // Items carry bucket names, keys and S3's messages: bounded and neutralised so the notice is always delivered.
+        return sns.publish(b -> b.topicArn(topicArn).subject(SnsMessage.subject(subject(summary)))
+                .message(SnsMessage.message(body(summary)))).messageId();
     }
 
     static Map<String, Object> body(RunSummary summary) {
