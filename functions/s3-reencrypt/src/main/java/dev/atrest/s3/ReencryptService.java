@@ -1,6 +1,7 @@
 package dev.atrest.s3;
 
 import dev.atrest.core.aws.AwsFailure;
+import dev.atrest.core.json.UntrustedText;
 import dev.atrest.core.lambda.Invocation;
 import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.ItemResult.Outcome;
@@ -109,7 +110,7 @@ public final class ReencryptService {
         for (int i = 0; i < results.size(); i++) {
             ItemResult r = results.get(i);
             if (r != null && REJECT_RECORD.equals(r.action()) && ++rejected <= LOGGED_REJECTIONS) {
-                LOG.warn("{} {}: {}", tasks.get(i).resource(), r.outcome(), r.reason(),
+                LOG.warn("{} {}: {}", UntrustedText.abbreviate(tasks.get(i).resource()), r.outcome(), r.reason(),
                         StructuredArguments.entries(logFields(r)));
             }
         }
@@ -306,9 +307,9 @@ public final class ReencryptService {
         Map<String, Object> fields = logFields(r);
         if (r.outcome() == Outcome.CRITICAL || r.outcome() == Outcome.FAILED
                 || r.outcome() == Outcome.RETRYABLE_FAILURE) {
-            LOG.error("{} {}: {}", t.resource(), r.outcome(), r.reason(), StructuredArguments.entries(fields));
+            LOG.error("{} {}: {}", UntrustedText.abbreviate(t.resource()), r.outcome(), r.reason(), StructuredArguments.entries(fields));
         } else {
-            LOG.info("{} {}: {}", t.resource(), r.outcome(), r.reason(), StructuredArguments.entries(fields));
+            LOG.info("{} {}: {}", UntrustedText.abbreviate(t.resource()), r.outcome(), r.reason(), StructuredArguments.entries(fields));
         }
     }
 
