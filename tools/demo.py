@@ -66,6 +66,8 @@ def seed(make):
 
 def invoke(function, event_path, endpoint, **env):
     full_env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, AWS_REGION=REGION, **env)
+    # The demo's buckets are the watched ones (BucketNames): the functions act on configured buckets only.
+    full_env.setdefault("ATREST_PARAM_BucketNames", f"{BUCKET},{ARCHIVE}")
     proc = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "invoke.py"), function, event_path],
                           env=full_env, capture_output=True, text=True, timeout=600)
     if proc.returncode != 0:

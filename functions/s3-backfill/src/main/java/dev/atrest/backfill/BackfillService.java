@@ -110,9 +110,16 @@ public final class BackfillService {
                 : List.copyOf(new LinkedHashSet<>(trigger.buckets()));
         Map<String, List<StartPlan.ActiveJob>> active = null;
         for (String bucket : requested) {
-            if (!configured.contains(bucket) && config.scope().needsFacts() && trigger.buckets() != null
-                    && config.scope().byName(bucket) == null && !optedOut(bucket, summary)) {
+            if (!configured.contains(bucket) && config.scope().needsFacts() && trigger.buckets() != null) {
                 // all-but-opted-out and named by the caller: in scope unless tagged (its Region is checked below).
+                try {
+                    if (optedOut(bucket, summary)) {
+                        continue;
+                    }
+                } catch (AwsFailure f) {
+                    summary.add(failure("s3://" + bucket, START_JOB, f, Map.of("bucket", bucket)));
+                    continue;
+                }
                 configured = new LinkedHashSet<>(configured);
                 configured.add(bucket);
             }
