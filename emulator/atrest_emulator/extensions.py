@@ -11,8 +11,8 @@ Each extension module (s3_ext, s3control_ext, kms_ext, ec2_ext, efs_ext, fsx_ext
 import contextlib
 import importlib
 
-MODULES = ["s3_ext", "s3control_ext", "s3_seed", "kms_ext", "ec2_ext", "efs_ext", "fsx_ext", "securityhub_ext",
-           "tagging_ext", "account_ext", "faults"]
+MODULES = ["s3_bucket_ext", "s3_ext", "s3control_ext", "s3_seed", "kms_ext", "ec2_ext", "efs_ext", "fsx_ext",
+           "securityhub_ext", "tagging_ext", "account_ext", "faults"]
 _loaded = []
 
 

@@ -32,14 +32,15 @@ public final class S3ReencryptHandler extends JsonHandler {
 
     private S3ReencryptHandler(ClientFactory clients) {
         this(ReencryptConfig.load(ConfigLoader.fromEnvironment(),
-                ref -> new KmsKeys(clients.client("kms", KmsClient::builder)).keyArn(ref)), clients);
+                new KmsKeys(clients.client("kms", KmsClient::builder))::describe), clients);
     }
 
     public S3ReencryptHandler(ReencryptConfig config, ClientFactory clients) {
         this.homeRegion = clients.defaultRegion() == null ? null : clients.defaultRegion().id();
         this.s3 = new S3Gateway(
-                clients.client("s3", () -> S3Client.builder().forcePathStyle(ClientFactory.s3PathStyle())));
-        this.service = new ReencryptService(config, s3);
+                clients.client("s3", () -> S3Client.builder().forcePathStyle(ClientFactory.s3PathStyle())),
+                config.accountId());
+        this.service = new ReencryptService(config, s3, homeRegion);
     }
 
     /**
