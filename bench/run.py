@@ -66,6 +66,8 @@ def run_invoke(function, event, endpoint, extra_args=(), env=None):
         stats_path = stats_file.name
     full_env = dict(os.environ, AWS_ENDPOINT_URL=endpoint, AWS_REGION="us-east-1", AWS_ACCESS_KEY_ID="testing",
                     AWS_SECRET_ACCESS_KEY="testing", **(env or {}))
+    # The benchmarks' buckets are the watched ones (BucketNames): the functions act on configured buckets only.
+    full_env.setdefault("ATREST_PARAM_BucketNames", "atrest-demo-bucket,atrest-bench,atrest-bench-backfill")
     proc = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "invoke.py"), function, event,
                            "--stats", stats_path, *extra_args], env=full_env, capture_output=True, text=True,
                           timeout=600)

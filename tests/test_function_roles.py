@@ -97,9 +97,44 @@ def test_the_s3_role_covers_exactly_the_watched_buckets():
     found = granted("S3ReencryptFunction", BucketNames="one,two")
     # Any partition: CloudFormation takes no function in a Join delimiter (the template says why).
     assert found["s3:UpdateObjectEncryption"] == {"arn:*:s3:::one/*", "arn:*:s3:::two/*"}
-    assert found["kms:DescribeKey"] == {"arn:aws:kms:us-east-1:123456789012:alias/atrest",
-                                        "arn:aws:kms:us-east-1:123456789012:key/*"}
+    assert found["s3:ListBucket"] == {"arn:*:s3:::one", "arn:*:s3:::two"}
     assert not any(action.startswith("s3:") and "s3:::*" in str(r) for action, r in found.items())
+    assert "s3:GetBucketTagging" not in found
+
+
+def test_the_s3_role_uses_the_target_key_to_encrypt_and_other_keys_only_to_decrypt():
+    key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    any_key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*"
+    for function_id in ("S3ReencryptFunction", "S3BackfillFunction"):
+        by_arn = granted(function_id, TargetKmsKeyArn=key)
+        assert by_arn["kms:DescribeKey"] == {key}, function_id
+    by_arn = granted("S3ReencryptFunction", TargetKmsKeyArn=key)
+    for action in ("kms:GenerateDataKey", "kms:Encrypt", "kms:ReEncryptTo"):
+        assert by_arn[action] == {key}, action
+    assert by_arn["kms:ReEncryptFrom"] == {any_key}
+    assert by_arn["kms:Decrypt"] == {key, any_key}
+    # By alias ARN IAM cannot name the key: any key of the account and Region that carries the alias.
+    by_alias = {tuple(sorted(s["Action"] if isinstance(s["Action"], list) else [s["Action"]])): s
+                for s in statements("S3ReencryptFunction")}
+    describe = by_alias[("kms:DescribeKey",)]
+    assert describe["Resource"] == any_key
+    assert describe["Condition"] == {"ForAnyValue:StringEquals": {"kms:ResourceAliases": "alias/atrest"}}
+    encrypt = by_alias[("kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptTo")]
+    assert encrypt["Resource"] == any_key
+    assert encrypt["Condition"]["ForAnyValue:StringEquals"] == {"kms:ResourceAliases": "alias/atrest"}
+
+
+def test_every_bucket_of_the_account_is_granted_only_with_all_but_opted_out():
+    found = granted("S3ReencryptFunction", BucketScope="all-but-opted-out")
+    assert found["s3:UpdateObjectEncryption"] == {"arn:*:s3:::*/*"}
+    assert found["s3:GetBucketTagging"] == found["s3:GetBucketLocation"] == {"arn:*:s3:::*"}
+    backfill = granted("S3BackfillFunction", BucketScope="all-but-opted-out")
+    assert backfill["s3:ListAllMyBuckets"] == {"*"} and backfill["s3:GetBucketTagging"] == {"arn:*:s3:::*"}
+    assert "s3:ListAllMyBuckets" not in granted("S3BackfillFunction")
+    notifications = granted("S3BackfillFunction", EnableBucketEventBridge="true", BucketNames="one")
+    assert notifications["s3:PutBucketNotification"] == notifications["s3:GetBucketNotification"] == \
+        {"arn:*:s3:::one"}
+    assert "s3:PutBucketNotification" not in granted("S3BackfillFunction")
 
 
 def test_optional_permissions_follow_their_parameters():
@@ -172,6 +207,13 @@ CONDITION_CHECKS = {
     # A queue takes dead letters only from this template's rules, in this account.
     "aws:SourceArn": lambda env, op, value, s: op == "ArnEquals" and _rule_arn(env, value),
     "aws:SourceAccount": lambda env, op, value, s: op == "StringEquals" and value == ACCOUNT,
+    # S3's encryption context names the object (or, with a Bucket Key, the bucket): the watched buckets only.
+    "kms:EncryptionContext:aws:s3:arn": lambda env, op, value, s: op == "StringLike"
+    and sorted(value) == sorted(f"arn:*:s3:::{b}{suffix}" for b in env.resolve({"Ref": "BucketNames"})
+                                for suffix in ("", "/*")) and all(a.startswith("kms:") for a in s["Action"]),
+    # A target key named by alias: the key that alias points to.
+    "kms:ResourceAliases": lambda env, op, value, s: op == "ForAnyValue:StringEquals"
+    and value == env.resolve({"Ref": "TargetKmsKeyArn"}).split(":", 5)[5] and value.startswith("alias/"),
     # The report bucket refuses every request that is not over TLS: a Deny, for everyone.
     "aws:SecureTransport": lambda env, op, value, s: (op, value) == ("Bool", "false") and s["Effect"] == "Deny"
     and s["Principal"] == "*",
@@ -243,17 +285,55 @@ def test_what_the_policy_does_not_grant_is_denied(client, endpoint, target_key, 
     path = tmp_path / "batch.json"
     path.write_text(json.dumps(event))
 
+    event["tasks"].append({"taskId": "t2", "s3Bucket": BUCKET, "s3Key": "deleted/after-its-event.csv",
+                           "s3VersionId": None})
+    path.write_text(json.dumps(event))
     code, body, err = invoke("S3ReencryptFunction", str(path), endpoint, DRY_RUN="false",
                              TARGET_KMS_KEY_ARN=target_key, ATREST_ROLE_WITHOUT_ACTIONS="s3:UpdateObjectEncryption")
     assert code == 0, err
-    assert [r["resultCode"] for r in body["results"]] == ["PermanentFailure", "PermanentFailure"], body
-    update, head = (r["resultString"] for r in body["results"])
-    assert "AccessDenied" in update and "403" in head, body  # a HEAD answer has no body to name the code
-    denied = {(r["operation"], r["path"], tuple(r["authorization"]["actions"])) for r in _log(endpoint) if r["denied"]}
-    assert denied == {("UpdateObjectEncryption", f"/{BUCKET}/{objects[BUCKET]}", ("s3:UpdateObjectEncryption",)),
-                      ("HeadObject", f"/another-bucket/{objects['another-bucket']}", ("s3:GetObject",))}, denied
+    assert [r["resultCode"] for r in body["results"]] == ["PermanentFailure", "Succeeded", "Succeeded"], body
+    update, outside, deleted = (r["resultString"] for r in body["results"])
+    assert "AccessDenied" in update, body
+    # Another bucket is never asked (the policy would deny it: test_the_s3_role_covers_exactly_the_watched_buckets).
+    assert "not one of the configured buckets" in outside, body
+    # With s3:ListBucket S3 says 404 for a deleted object, not 403 (the emulator answers as S3 does).
+    assert "object no longer exists" in deleted, body
+    log = _log(endpoint)
+    denied = {(r["operation"], r["path"], tuple(r["authorization"]["actions"])) for r in log if r["denied"]}
+    assert denied == {("UpdateObjectEncryption", f"/{BUCKET}/{objects[BUCKET]}", ("s3:UpdateObjectEncryption",))}
+    assert not [r for r in log if r["path"].startswith("/another-bucket") and r["authorization"]
+                and "assumed-role" in r["authorization"]["principal"]]
     for bucket, key in objects.items():
         assert s3.head_object(Bucket=bucket, Key=key)["ServerSideEncryption"] == "AES256"
+
+
+def test_the_function_knows_its_own_writes_by_its_role_not_by_a_session_name(client, endpoint, target_key, tmp_path):
+    """The role the emulator made for the function has its own unique id, passed to it as FUNCTION_ROLE_ID (as the
+    template passes GetAtt S3ReencryptFunctionRole.RoleId): a notification naming a session of that role is skipped
+    without a request; the same session name under another role is processed."""
+    s3 = client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    s3.put_object(Bucket=BUCKET, Key="mine.csv", Body=b"a", ServerSideEncryption="AES256")
+    s3.put_object(Bucket=BUCKET, Key="theirs.csv", Body=b"b", ServerSideEncryption="AES256")
+    event = json.load(open(os.path.join(EVENTS, "s3-put.json")))
+    record = event["Records"][0]
+    path = tmp_path / "first.json"
+    record["s3"]["object"]["key"] = "theirs.csv"
+    record["userIdentity"]["principalId"] = "AWS:AROAOTHERROLE1234567:S3ReencryptFunction"
+    path.write_text(json.dumps(event))
+    code, body, err = invoke("S3ReencryptFunction", str(path), endpoint, DRY_RUN="false", TARGET_KMS_KEY_ARN=target_key)
+    assert code == 0, err
+    assert _item(body)["outcome"] == "CHANGED", body
+    role_id = client("iam").get_role(RoleName="atrest-local-S3ReencryptFunctionRole")["Role"]["RoleId"]
+    record["s3"]["object"]["key"] = "mine.csv"
+    record["userIdentity"]["principalId"] = f"AWS:{role_id}:S3ReencryptFunction"
+    path.write_text(json.dumps(event))
+    before = len(_log(endpoint))
+    code, body, err = invoke("S3ReencryptFunction", str(path), endpoint, DRY_RUN="false", TARGET_KMS_KEY_ARN=target_key)
+    assert code == 0, err
+    assert (_item(body)["outcome"], _item(body)["reason"]) == ("SKIPPED", "event caused by this function's own write")
+    assert not [r for r in _log(endpoint)[before:] if r["service"] == "s3"]
+    assert s3.head_object(Bucket=BUCKET, Key="mine.csv")["ServerSideEncryption"] == "AES256"
 
 
 def test_the_copy_paths_run_under_their_policy(client, endpoint, target_key, target_alias, tmp_path):

@@ -143,3 +143,16 @@ def test_the_variables_that_stand_for_a_parameter_are_known():
     behind = env.parameters_behind("StorageAuditFunction")
     assert behind["TAG_RESOURCES"] == "TagResources" and behind["DRY_RUN"] == "DryRun"
     assert "POWERTOOLS_SERVICE_NAME" not in behind  # a literal, not a parameter
+
+
+def test_the_function_knows_its_account_and_the_unique_id_of_the_role_sam_adds():
+    tmpl = invoke.TemplateEnvironment(TEMPLATE, "us-east-1", {})
+    _, env = tmpl.function("S3ReencryptFunction")
+    assert env["ACCOUNT_ID"] == "123456789012"
+    # SAM's implicit <Function>Role: a fixed AROA id per logical id here; the emulator's own under a function role.
+    assert env["FUNCTION_ROLE_ID"] == tmpl.physical("S3ReencryptFunctionRole", "RoleId")
+    assert env["FUNCTION_ROLE_ID"].startswith("AROA") and len(env["FUNCTION_ROLE_ID"]) == 21
+    assert tmpl.role_id_variables("S3ReencryptFunction") == ["FUNCTION_ROLE_ID"]
+    assert tmpl.role_id_variables("KmsRotationFunction") == []
+    with pytest.raises(SystemExit, match="no resource 'KmsRotationFunctionRolex'"):
+        tmpl.physical("KmsRotationFunctionRolex", "RoleId")

@@ -60,6 +60,8 @@ S3_ACTIONS = {
     "GetBucketAcl": {"s3:GetBucketAcl"},
     "ListObjectVersions": {"s3:ListBucketVersions"},
     "ListMultipartUploads": {"s3:ListBucketMultipartUploads"},
+    "GetBucketNotificationConfiguration": {"s3:GetBucketNotification"},
+    "PutBucketNotificationConfiguration": {"s3:PutBucketNotification"},
 }
 # Granted but not called by the code, each for a documented reason.
 INDIRECT = {
@@ -79,6 +81,8 @@ INDIRECT = {
         # "API operations defined by Amazon S3").
         "s3:GetObjectRetention", "s3:GetObjectLegalHold",
         "s3:PutObjectAcl", "s3:PutObjectRetention", "s3:PutObjectLegalHold",
+        # HeadObject of a deleted object: S3 answers 404 only to a caller that may list the bucket, 403 otherwise.
+        "s3:ListBucket",
     },
 }
 

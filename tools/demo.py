@@ -208,12 +208,12 @@ def main():
         print(f"atrest demo: local emulator at {endpoint} (moto + atrest extensions, IAM enforced); no AWS account "
               "involved")
         # The demo and tools/invoke.py act as the administrator; every function runs as its own role, which covers
-        # the demo's bucket.
+        # the demo's buckets (the watched ones: the functions act on configured buckets only).
         admin = process.create_admin(endpoint)
         os.environ.pop("AWS_SESSION_TOKEN", None)
         os.environ.update(AWS_ACCESS_KEY_ID=admin["aws_access_key_id"],
                           AWS_SECRET_ACCESS_KEY=admin["aws_secret_access_key"], ATREST_AS_FUNCTION_ROLE="1",
-                          ATREST_PARAM_BucketNames=BUCKET)
+                          ATREST_PARAM_BucketNames=f"{BUCKET},{ARCHIVE}")
         make = clients(endpoint)
         state = seed(make)
         print(f"seeded: bucket {BUCKET} with {len(state['objects'])} SSE-S3 objects, KMS key "

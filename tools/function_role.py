@@ -142,7 +142,8 @@ def without_actions(policies, actions):
 
 def assume(endpoint, region, function_id, role_name, policies, admin):
     """Creates (or updates) the role in the emulator with exactly `policies` as inline policies and returns the
-    credentials of a session of it (AWS_* environment variables), named after the function as Lambda names it.
+    credentials of a session of it (AWS_* environment variables), named after the function as Lambda names it, and the
+    role's unique id (ATREST_ROLE_ID: what S3 names in the principalId of the function's own writes).
     `admin` is a botocore Session allowed to manage IAM and assume roles."""
     host = urlsplit(endpoint).hostname
     if host not in LOCAL_HOSTS:
@@ -164,8 +165,9 @@ def assume(endpoint, region, function_id, role_name, policies, admin):
     for name, document in policies:
         iam.put_role_policy(RoleName=role_name, PolicyName=name, PolicyDocument=json.dumps(document))
     session = sts.assume_role(RoleArn=role_arn, RoleSessionName=function_id[:64])["Credentials"]
+    role_id = iam.get_role(RoleName=role_name)["Role"]["RoleId"]
     return {"AWS_ACCESS_KEY_ID": session["AccessKeyId"], "AWS_SECRET_ACCESS_KEY": session["SecretAccessKey"],
-            "AWS_SESSION_TOKEN": session["SessionToken"]}
+            "AWS_SESSION_TOKEN": session["SessionToken"], "ATREST_ROLE_ID": role_id}
 
 
 def credentials(function_id, built_template, region, overrides, endpoint, admin, without=()):

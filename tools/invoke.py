@@ -81,7 +81,10 @@ RESOURCE_NAMES = {
                                       "TopicName": "{name}"}),
     "AWS::S3::Bucket": ("BucketName", {None: "{name}", "Arn": "arn:{partition}:s3:::{name}",
                                        "DomainName": "{name}.s3.amazonaws.com"}),
-    "AWS::IAM::Role": ("RoleName", {None: "{name}", "Arn": "arn:{partition}:iam::{account}:role/{name}"}),
+    # A role's unique id is generated (AROA and 17 upper-case letters and digits): a fixed one per logical id. In
+    # --as-function-role runs the emulator's own id of the function's role replaces it (function_role.role_id).
+    "AWS::IAM::Role": ("RoleName", {None: "{name}", "Arn": "arn:{partition}:iam::{account}:role/{name}",
+                                    "RoleId": "AROA{role_id}"}),
     "AWS::Lambda::Function": ("FunctionName", {None: "{name}",
                                                "Arn": "arn:{partition}:lambda:{region}:{account}:function:{name}"}),
     "AWS::Serverless::Function": ("FunctionName", {None: "{name}",
@@ -144,6 +147,18 @@ class TemplateEnvironment:
             if value is not NO_VALUE:
                 env[k] = value
         return props, {k: _stringify(v) for k, v in env.items()}
+
+    def role_id_variables(self, logical_id):
+        """The function's variables set to its own role's unique id (!GetAtt <Function>Role.RoleId)."""
+        role = f"{logical_id}Role"
+        found = []
+        for k, v in self._variables(logical_id).items():
+            target = v.get("Fn::GetAtt") if isinstance(v, dict) else None
+            if isinstance(target, str):
+                target = target.split(".", 1)
+            if target and list(target) == [role, "RoleId"]:
+                found.append(k)
+        return found
 
     def parameters_behind(self, logical_id):
         """{variable: parameter} for the function's variables that are exactly a parameter (!Ref Name)."""
@@ -215,7 +230,7 @@ class TemplateEnvironment:
     def physical(self, logical_id, attribute=None):
         """What Ref (attribute None) or Fn::GetAtt gives for a resource of the template, named as RESOURCE_NAMES
         says."""
-        resource = self.template["Resources"][logical_id]
+        resource = self.template["Resources"].get(logical_id) or self._implicit(logical_id)
         kind = resource.get("Type")
         if kind not in RESOURCE_NAMES or attribute not in RESOURCE_NAMES[kind][1]:
             what = f"{logical_id}.{attribute}" if attribute else logical_id
@@ -232,7 +247,17 @@ class TemplateEnvironment:
             name = name.lower() if kind == "AWS::S3::Bucket" else name
         return formats[attribute].format(name=name, region=self.region, account=self.pseudo["AWS::AccountId"],
                                          partition=self.pseudo["AWS::Partition"], p=_Resolving(self, props),
-                                         key_id=uuid.uuid5(uuid.NAMESPACE_URL, logical_id))
+                                         key_id=uuid.uuid5(uuid.NAMESPACE_URL, logical_id),
+                                         role_id=uuid.uuid5(uuid.NAMESPACE_URL, logical_id).hex.upper()[:17])
+
+    def _implicit(self, logical_id):
+        """A resource SAM adds for a function: <Function>Role, the role of a function that names none."""
+        function = logical_id[:-len("Role")] if logical_id.endswith("Role") else None
+        resource = self.template["Resources"].get(function) if function else None
+        if resource and resource.get("Type") == "AWS::Serverless::Function" \
+                and "Role" not in resource.get("Properties", {}):
+            return {"Type": "AWS::IAM::Role", "Properties": {}}
+        raise SystemExit(f"invoke: no resource {logical_id!r} in the template")
 
     def _sub(self, arg):
         text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
@@ -549,7 +574,13 @@ def main(argv=None):
     env.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     if args.as_function_role:
         role_started = time.monotonic()
-        env.update(role_credentials(args, region, overrides))
+        credentials = role_credentials(args, region, overrides)
+        # The emulator made the role: its unique id is the one S3 would name in the function's own writes.
+        role_id = credentials.pop("ATREST_ROLE_ID")
+        for name in tmpl.role_id_variables(args.function):
+            if name not in os.environ:
+                env[name] = role_id
+        env.update(credentials)
         print(f"invoke: {args.function} runs as its role from the built template "
               f"({(time.monotonic() - role_started) * 1000:.0f} ms to make and assume it)", file=sys.stderr)
     # Served with the first event, once the JVM asks for it.

@@ -63,6 +63,9 @@ class EmulatorApp:
         status_holder = {}
 
         def recording_start_response(status, headers, exc_info=None):
+            hidden = authorization.hidden_absence(environ, int(status.split(" ", 1)[0]), headers)
+            if hidden is not None:
+                status, headers, status_holder["body"] = hidden
             status_holder["status"] = int(status.split(" ", 1)[0])
             return start_response(status, headers, exc_info)
 
@@ -75,6 +78,8 @@ class EmulatorApp:
                 if response is None:
                     response = extensions.dispatch(call, request, body, region)
                 result = self._answer(response, environ, body, recording_start_response)
+                if "body" in status_holder:
+                    result = [status_holder["body"]]
         except faults.DroppedConnection:
             _drop(environ)
             self.log.add({"service": call.service, "operation": call.operation,

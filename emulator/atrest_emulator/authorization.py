@@ -24,6 +24,11 @@ signature check, access key lookup and policy evaluation), and moto's own check 
 cannot contradict the decision. IAM, STS, SQS and any operation without a rule here are left to moto as before.
 Requests are counted against INITIAL_NO_AUTH_ACTION_COUNT exactly once, here or in moto.
 
+- A missing object: S3 answers HeadObject and GetObject of a key that does not exist with 404 only when the caller
+  also has s3:ListBucket on the bucket, and with 403 AccessDenied otherwise (HeadObject and GetObject API Reference,
+  "Permissions"). moto always answers 404: here the caller's s3:ListBucket is evaluated with the request and a 404
+  becomes the 403 S3 gives (hidden_absence, called by app.py).
+
 What moto's evaluation does not model, and so neither does this (tests check these statically):
 - Condition blocks are not evaluated: a statement's conditions are treated as met (kms:ViaService,
   aws:TagKeys, aws:SourceArn, aws:SourceAccount, aws:ResourceTag/..., s3:RequestObjectTagKeys...).
@@ -61,6 +66,10 @@ _state = threading.local()
 # WSGI environ key of what was decided for an enforced request: {"principal": ARN, "actions": [IAM actions]}, which
 # the request log records.
 DECISION = "atrest.authorization"
+# WSGI environ key: whether the caller of an object read may list its bucket (True/False; unset when not evaluated).
+LIST_BUCKET = "atrest.authorization.list_bucket"
+# Reads whose answer for a missing key depends on s3:ListBucket (their API Reference, "Permissions").
+_ABSENCE_NEEDS_LIST = frozenset({"HeadObject", "GetObject", "GetObjectAttributes"})
 
 
 # ---------------------------------------------------------------- the switch moto already has
@@ -178,6 +187,26 @@ def _check(call, request, body, account, needs):
         except (HTTPException, ServiceException):
             # moto's denial names the principal but not the resource; AWS's message names both.
             raise Denied(checked._access_key.arn, action, resource)
+    if call.service == "s3" and call.operation in _ABSENCE_NEEDS_LIST and "versionId" not in request.args:
+        try:
+            checked.check("s3:ListBucket", f"arn:aws:s3:::{call.bucket}")
+            request.environ[LIST_BUCKET] = True
+        except (HTTPException, ServiceException):
+            request.environ[LIST_BUCKET] = False
+
+
+def hidden_absence(environ, status, headers):
+    """(status line, headers, body) of the 403 S3 answers instead of a 404 for a missing object when the caller may
+    not list the bucket (a delete marker's answer is left as it is), or None."""
+    if environ.get(LIST_BUCKET) is not False or status != 404:
+        return None
+    if any(k.lower() == "x-amz-delete-marker" for k, _ in headers):
+        return None
+    body = b"" if environ.get("REQUEST_METHOD") == "HEAD" else (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message>'
+        b"</Error>")
+    kept = [(k, v) for k, v in headers if k.lower() not in ("content-length", "content-type")]
+    return "403 Forbidden", kept + [("Content-Type", "application/xml"), ("Content-Length", str(len(body)))], body
 
 
 # ---------------------------------------------------------------- actions and resources per operation

@@ -1,6 +1,6 @@
 """Registry of atrest's emulator extensions.
 
-Each extension module (s3_owner, s3_policy, s3_ext, s3control_ext, s3_seed, kms_ext, ec2_ext, efs_ext, fsx_ext,
+Each extension module (s3_bucket_ext, s3_policy, s3_ext, s3control_ext, s3_seed, kms_ext, ec2_ext, efs_ext, fsx_ext,
 securityhub_ext, tagging_ext, account_ext, cfn_resources, cloudformation_ext, ...) defines:
   HANDLERS: dict mapping (service, operation) -> handler(call, request, body, region) returning a
             werkzeug Response to answer the request itself, or None to let moto answer.
@@ -12,9 +12,9 @@ securityhub_ext, tagging_ext, account_ext, cfn_resources, cloudformation_ext, ..
 import contextlib
 import importlib
 
-# s3_owner first: a request for another account's bucket is refused before any other extension acts on it.
-MODULES = ["s3_owner", "s3_policy", "s3_ext", "s3control_ext", "s3_seed", "kms_ext", "ec2_ext", "efs_ext", "fsx_ext",
-           "securityhub_ext", "tagging_ext", "account_ext", "cfn_resources", "cloudformation_ext", "faults"]
+# s3_bucket_ext first: a request for another account's bucket is refused before any other extension acts on it.
+MODULES = ["s3_bucket_ext", "s3_policy", "s3_ext", "s3control_ext", "s3_seed", "kms_ext", "ec2_ext", "efs_ext",
+           "fsx_ext", "securityhub_ext", "tagging_ext", "account_ext", "cfn_resources", "cloudformation_ext", "faults"]
 _loaded = []
 
 

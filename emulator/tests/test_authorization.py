@@ -126,6 +126,21 @@ def test_update_object_encryption_needs_its_own_action_on_the_object(as_role, bu
     assert bucket.head_object(Bucket="bkt", Key="dir/a b.txt")["SSEKMSKeyId"] == key_arn
 
 
+def test_a_missing_object_is_a_403_without_list_bucket_and_a_404_with_it(as_role, bucket):
+    """HeadObject and GetObject API Reference: without s3:ListBucket S3 does not say whether a key exists."""
+    reader = as_role(allow("s3:GetObject", "arn:aws:s3:::bkt/*"))("s3")
+    lister = as_role(allow("s3:GetObject", "arn:aws:s3:::bkt/*"), allow("s3:ListBucket", "arn:aws:s3:::bkt"))("s3")
+    with pytest.raises(ClientError) as e:
+        reader.head_object(Bucket="bkt", Key="gone")
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    denied(lambda: reader.get_object(Bucket="bkt", Key="gone"))
+    assert reader.head_object(Bucket="bkt", Key="dir/a b.txt")["ContentLength"] == 4
+    with pytest.raises(ClientError) as e:
+        lister.head_object(Bucket="bkt", Key="gone")
+    assert e.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
+    denied(lambda: lister.get_object(Bucket="bkt", Key="gone"), "NoSuchKey")
+
+
 def test_copy_needs_read_on_the_source_and_write_on_the_destination(as_role, bucket):
     copy = dict(Bucket="bkt", Key="copy.txt", CopySource={"Bucket": "bkt", "Key": "dir/a b.txt"})
     write_only = as_role(allow("s3:PutObject", "arn:aws:s3:::bkt/*"))

@@ -1,7 +1,7 @@
 """What plain moto 5.2.1 (no atrest extensions) does where the storage-audit extensions step in.
 
 Each test pins one departure from the AWS documentation that an extension corrects (fsx_ext, kms_ext, s3_ext,
-ec2_ext, efs_ext, and for the organisation roll-out cloudformation_ext, cfn_resources, s3_owner, s3_policy), so the
+ec2_ext, efs_ext, and for the organisation roll-out cloudformation_ext, cfn_resources, s3_bucket_ext, s3_policy), so the
 reason for every extension stays checked: when a moto upgrade closes a gap, its test
 here fails and the extension can shrink. The documented behaviour itself is tested against the emulator in the
 extension's own test module.

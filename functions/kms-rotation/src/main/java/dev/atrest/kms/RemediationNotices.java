@@ -1,7 +1,7 @@
 package dev.atrest.kms;
 
 import dev.atrest.core.aws.AwsFailure;
-import dev.atrest.core.json.Json;
+import dev.atrest.core.findings.SnsMessage;
 import dev.atrest.core.aws.AwsFailure.Kind;
 import java.util.Map;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -20,11 +20,10 @@ public final class RemediationNotices {
 
     public void publish(String subject, Map<String, Object> notice) {
         try {
-            // SNS subjects are at most 100 ASCII characters.
-            String safeSubject = subject.replaceAll("[^\\x20-\\x7E]", "?");
-            sns.publish(b -> b.topicArn(topicArn)
-                    .subject(safeSubject.length() > 100 ? safeSubject.substring(0, 100) : safeSubject)
-                    .message(Json.write(notice)));
+            // The notice carries CloudTrail's caller fields, chosen by whoever called: bounded and neutralised so
+            // that the notice is always delivered.
+            sns.publish(b -> b.topicArn(topicArn).subject(SnsMessage.subject(subject))
+                    .message(SnsMessage.message(notice)));
         } catch (AwsServiceException e) {
             throw new AwsFailure(e.isThrottlingException() || e.statusCode() >= 500 ? Kind.RETRYABLE
                     : e.statusCode() == 403 ? Kind.ACCESS_DENIED : Kind.INVALID, "Publish",

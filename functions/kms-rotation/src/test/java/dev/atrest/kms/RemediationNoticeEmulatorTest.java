@@ -100,4 +100,34 @@ class RemediationNoticeEmulatorTest {
         assertThat(received()).isEmpty();
         assertThat(emulator.count("sns", "Publish")).isZero();
     }
+
+    /**
+     * CloudTrail's caller fields are the caller's to choose: a 300 KB ARN with a bidi override, markup and control
+     * characters. The notice is still delivered, bounded, and carries none of them as such.
+     */
+    @Test
+    void aHostileCallerStillGetsItsNoticeDeliveredBoundedAndNeutralised(Emulator emulator) {
+        String keyId = kms.createKey(b -> {}).keyMetadata().keyId();
+        ObjectNode event = (ObjectNode) EventFiles.json(disableEvent(keyId));
+        String hostile = "arn:aws:sts::123456789012:assumed-role/Admin/\u202e<script>alert(1)</script>\u0007\n"
+                + "x".repeat(300_000);
+        ((ObjectNode) event.get("detail").get("userIdentity")).put("arn", hostile);
+
+        JsonNode item = KmsRotationEmulatorTest.onlyItem(KmsRotationEmulatorTest.invoke(
+                new KmsRotationHandler(config(false), clients), event.toString()));
+
+        assertThat(item.path("outcome").asText()).isEqualTo("CHANGED");
+        List<Message> messages = received();
+        assertThat(messages).hasSize(1);
+        String delivered = EventFiles.json(messages.get(0).body()).path("Message").asText();
+        assertThat(delivered.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(dev.atrest.core.findings.SnsMessage.MAX_MESSAGE_BYTES);
+        assertThat(delivered).doesNotContain("\u202e", "<", ">", "\u0007", "\n");
+        String arn = EventFiles.json(delivered).path("disabledBy").path("arn").asText();
+        assertThat(arn).hasSizeLessThanOrEqualTo(dev.atrest.core.findings.SnsMessage.MAX_FIELD)
+                .startsWith("arn:aws:sts::123456789012:assumed-role/Admin/")
+                .contains("\\u202e", "<script>", "(" + hostile.length() + " chars)")
+                .doesNotContain("\u202e");
+        assertThat(emulator.count("sns", "Publish")).isEqualTo(1);
+    }
 }

@@ -1,6 +1,6 @@
 package dev.atrest.backfill;
 
-import dev.atrest.core.json.Json;
+import dev.atrest.core.findings.SnsMessage;
 import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.RunSummary;
 import java.util.ArrayList;
@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
 public final class BackfillNotice {
     static final Set<String> NOTABLE = Set.of(BackfillService.START_JOB, BackfillService.ALREADY_ACTIVE,
             BackfillService.DRY_RUN_COUNT, BackfillService.CONVERGED, BackfillService.JOB_FINISHED,
-            BackfillService.FAILED_TASKS, BackfillService.RETRY_JOB, BackfillService.REPORT_UNUSABLE);
+            BackfillService.FAILED_TASKS, BackfillService.RETRY_JOB, BackfillService.REPORT_UNUSABLE,
+            BackfillService.ENABLE_EVENTBRIDGE);
     /** Items in one message at most (a start over hundreds of buckets says the rest in a count). */
     static final int MAX_ITEMS = 200;
 
@@ -36,8 +37,9 @@ public final class BackfillNotice {
 
     /** Publishes; returns the message id. */
     public String publish(RunSummary summary) {
-        return sns.publish(b -> b.topicArn(topicArn).subject(subject(summary))
-                .message(Json.write(body(summary)))).messageId();
+        // Items carry bucket names, keys and S3's messages: bounded and neutralised so the notice is always delivered.
+        return sns.publish(b -> b.topicArn(topicArn).subject(SnsMessage.subject(subject(summary)))
+                .message(SnsMessage.message(body(summary)))).messageId();
     }
 
     static Map<String, Object> body(RunSummary summary) {

@@ -48,6 +48,8 @@ public final class BackfillService {
     public static final String FAILED_TASKS = "FAILED_TASKS";
     public static final String RETRY_JOB = "RETRY_JOB";
     public static final String REPORT_UNUSABLE = "REPORT_UNUSABLE";
+    public static final String OPTED_OUT = "OPTED_OUT";
+    public static final String ENABLE_EVENTBRIDGE = "ENABLE_EVENTBRIDGE";
 
     private final BackfillConfig config;
     private final String homeRegion;
@@ -96,11 +98,31 @@ public final class BackfillService {
     private void start(BackfillTrigger trigger, Caller caller, RunSummary summary) {
         JobSettings settings = settings(caller);
         String startId = trigger.startId() != null ? trigger.startId() : caller.requestId();
-        Set<String> configured = Set.copyOf(config.buckets());
-        List<String> requested = trigger.buckets() == null ? config.buckets()
+        List<String> inScope;
+        try {
+            inScope = inScope(summary);
+        } catch (AwsFailure f) {
+            summary.add(failure("s3://*", START_JOB, f, Map.of("scope", config.scope().mode().value())));
+            return;
+        }
+        Set<String> configured = Set.copyOf(inScope);
+        List<String> requested = trigger.buckets() == null ? inScope
                 : List.copyOf(new LinkedHashSet<>(trigger.buckets()));
         Map<String, List<StartPlan.ActiveJob>> active = null;
         for (String bucket : requested) {
+            if (!configured.contains(bucket) && config.scope().needsFacts() && trigger.buckets() != null) {
+                // all-but-opted-out and named by the caller: in scope unless tagged (its Region is checked below).
+                try {
+                    if (optedOut(bucket, summary)) {
+                        continue;
+                    }
+                } catch (AwsFailure f) {
+                    summary.add(failure("s3://" + bucket, START_JOB, f, Map.of("bucket", bucket)));
+                    continue;
+                }
+                configured = new LinkedHashSet<>(configured);
+                configured.add(bucket);
+            }
             if (!configured.contains(bucket)) {
                 StartPlan.Decision d = StartPlan.decide(bucket, configured, null, homeRegion, List.of());
                 summary.add(item("s3://" + abbreviate(bucket), NOT_CONFIGURED, Outcome.SKIPPED, d.reason(),
@@ -132,7 +154,87 @@ public final class BackfillService {
                 }
                 default -> throw new IllegalStateException("unexpected " + d.step());
             }
+            if (d.step() != StartPlan.Step.OTHER_REGION && config.enableEventBridge()) {
+                eventBridge(bucket, summary);
+            }
         }
+    }
+
+    /**
+     * The buckets in scope: the listed ones, or every bucket of the account in this Region but those carrying the
+     * opt-out tag (each reported). ListBuckets and one GetBucketTagging per bucket, at each start.
+     */
+    private List<String> inScope(RunSummary summary) {
+        if (!config.scope().needsFacts()) {
+            return config.buckets();
+        }
+        List<String> found = new ArrayList<>();
+        for (String bucket : s3.buckets(homeRegion)) {
+            try {
+                if (!optedOut(bucket, summary)) {
+                    found.add(bucket);
+                }
+            } catch (AwsFailure f) {
+                summary.add(failure("s3://" + bucket, START_JOB, f, Map.of("bucket", bucket)));
+            }
+        }
+        return found;
+    }
+
+    private boolean optedOut(String bucket, RunSummary summary) {
+        String reason = config.scope().byFacts(bucket, null, s3.tags(bucket), homeRegion);
+        if (reason != null) {
+            summary.add(item("s3://" + bucket, OPTED_OUT, Outcome.SKIPPED, reason, Map.of("bucket", bucket)));
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Turns on EventBridge notifications for a bucket in scope, keeping every topic, queue and function
+     * configuration exactly: PutBucketNotificationConfiguration replaces the whole configuration, so what was read
+     * is written back with EventBridge added, then read again and compared. A configuration that could not be read
+     * is never written. A dry run only reads.
+     */
+    private void eventBridge(String bucket, RunSummary summary) {
+        String resource = "s3://" + bucket;
+        S3Gateway.Notifications before;
+        try {
+            before = s3.notifications(bucket);
+        } catch (AwsFailure f) {
+            summary.add(failure(resource, ENABLE_EVENTBRIDGE, f, Map.of("bucket", bucket,
+                    "note", "the notification configuration could not be read: left as it is")));
+            return;
+        }
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("bucket", bucket);
+        details.put("before", before.describe());
+        if (before.eventBridgeOn()) {
+            summary.add(item(resource, ENABLE_EVENTBRIDGE, Outcome.COMPLIANT, "EventBridge notifications already on",
+                    details));
+            return;
+        }
+        if (config.dryRun()) {
+            summary.add(item(resource, ENABLE_EVENTBRIDGE, Outcome.REPORTED, "dry run, would turn on EventBridge "
+                    + "notifications and keep the bucket's other notification configurations", details));
+            return;
+        }
+        S3Gateway.Notifications after;
+        try {
+            s3.addEventBridge(bucket, before);
+            after = s3.notifications(bucket);
+        } catch (AwsFailure f) {
+            summary.add(failure(resource, ENABLE_EVENTBRIDGE, f, details));
+            return;
+        }
+        details.put("after", after.describe());
+        if (!after.eventBridgeOn() || !after.sameDestinations(before)) {
+            summary.add(item(resource, ENABLE_EVENTBRIDGE, Outcome.CRITICAL, "the notification configuration read "
+                    + "after the write is not the one read before plus EventBridge: look at the bucket now", details));
+            return;
+        }
+        summary.add(item(resource, ENABLE_EVENTBRIDGE, Outcome.CHANGED, "EventBridge notifications turned on; the "
+                + "other notification configurations read back unchanged", details));
     }
 
     /** atrest's unfinished jobs in the home region, by bucket (ListJobs, then the tags of those that look ours). */
@@ -235,7 +337,7 @@ public final class BackfillService {
                         + "ignored", Map.of("jobId", jobId)));
                 return;
             }
-            if (!config.buckets().contains(found.get().bucket())) {
+            if (config.scope().byName(found.get().bucket()) != null) {
                 summary.add(item(resource, IGNORE_EVENT, Outcome.SKIPPED, "an atrest job for bucket "
                         + found.get().bucket() + ", which is not one of the watched buckets: ignored",
                         Map.of("jobId", jobId, "bucket", found.get().bucket())));

@@ -1,8 +1,10 @@
 package dev.atrest.backfill;
 
+import dev.atrest.core.config.TargetKey;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
 
-/** Resolves the configured alias to the key ARN the job's operation requires (UpdateObjectEncryption takes no alias). */
+/** What DescribeKey says of the target key (by key ARN or alias ARN), checked at init: the jobs need its key ARN. */
 public final class KeyResolver {
     private final KmsClient kms;
 
@@ -10,8 +12,9 @@ public final class KeyResolver {
         this.kms = kms;
     }
 
-    /** DescribeKey accepts alias ARNs and answers with the key's ARN. */
-    public String keyArn(String reference) {
-        return kms.describeKey(b -> b.keyId(reference)).keyMetadata().arn();
+    public TargetKey.Facts describe(String reference) {
+        KeyMetadata k = kms.describeKey(b -> b.keyId(reference)).keyMetadata();
+        return new TargetKey.Facts(k.arn(), k.keyManagerAsString(), k.keySpecAsString(), k.keyUsageAsString(),
+                k.keyStateAsString());
     }
 }

@@ -35,12 +35,13 @@ public final class S3BackfillHandler extends JsonHandler {
 
     private S3BackfillHandler(ClientFactory clients) {
         this(BackfillConfig.load(ConfigLoader.fromEnvironment(),
-                ref -> new KeyResolver(clients.client("kms", KmsClient::builder)).keyArn(ref)), clients);
+                new KeyResolver(clients.client("kms", KmsClient::builder))::describe), clients);
     }
 
     public S3BackfillHandler(BackfillConfig config, ClientFactory clients) {
         this.s3 = new S3Gateway(
-                clients.client("s3", () -> S3Client.builder().forcePathStyle(ClientFactory.s3PathStyle())));
+                clients.client("s3", () -> S3Client.builder().forcePathStyle(ClientFactory.s3PathStyle())),
+                config.accountId());
         BackfillNotice notice = null;
         if (config.findingsTopicArn() != null) {
             notice = new BackfillNotice(clients.client("sns", Region.of(Arns.region(config.findingsTopicArn())),

@@ -1,5 +1,8 @@
 package dev.atrest.backfill;
 
+import dev.atrest.core.config.BucketScope;
+import software.amazon.awssdk.services.s3.model.QueueConfiguration;
+
 import static dev.atrest.backfill.BackfillFixture.items;
 import static dev.atrest.backfill.BackfillFixture.jobOf;
 import static dev.atrest.backfill.BackfillFixture.start;
@@ -149,6 +152,52 @@ class BackfillEmulatorTest {
         assertThat(items(summary, BackfillService.NOT_CONFIGURED)).singleElement();
         assertThat(f.emulator.requests()).isEmpty();
         assertThat(f.notUnderTarget("someone-elses-bucket")).hasSize(3);
+    }
+
+    /**
+     * all-but-opted-out with EnableBucketEventBridge: every bucket of the Region but the tagged ones (the report
+     * bucket is tagged by the template) gets its jobs, and EventBridge notifications added to a configuration that
+     * keeps its queue exactly; the opted-out bucket is neither converged nor reconfigured.
+     */
+    @Test
+    void everyBucketButTheOptedOutIsConvergedAndEventBridgeIsAddedKeepingTheRest() {
+        String optedOut = "atrest-backfill-opted-out";
+        f.s3.createBucket(b -> b.bucket(optedOut));
+        f.seed(optedOut, "k", 2, true);
+        for (String bucket : List.of(optedOut, BackfillFixture.REPORTS)) {
+            f.s3.putBucketTagging(b -> b.bucket(bucket).tagging(t -> t.tagSet(s -> s.key("atrest:opt-out")
+                    .value("stack"))));
+        }
+        QueueConfiguration queue = QueueConfiguration.builder().id("removals")
+                .queueArn("arn:aws:sqs:us-east-1:" + BackfillFixture.ACCOUNT + ":removals")
+                .eventsWithStrings("s3:ObjectRemoved:*")
+                .filter(n -> n.key(k -> k.filterRules(r -> r.name("prefix").value("in/")))).build();
+        f.s3.putBucketNotificationConfiguration(b -> b.bucket(BUCKET).notificationConfiguration(c -> c
+                .queueConfigurations(queue)));
+        S3BackfillHandler handler = f.handler(f.config(false)
+                .withScope(BucketScope.allButOptedOut("atrest:opt-out"), true));
+
+        JsonNode summary = f.invoke(handler, "{\"buckets\": \"all\"}");
+
+        assertThat(items(summary, BackfillService.START_JOB)).hasSize(2)
+                .allSatisfy(i -> assertThat(i.path("details").path("bucket").asText()).isEqualTo(BUCKET));
+        assertThat(items(summary, BackfillService.OPTED_OUT)).extracting(i -> i.path("details").path("bucket")
+                .asText()).containsExactlyInAnyOrder(optedOut, BackfillFixture.REPORTS);
+        assertThat(items(summary, BackfillService.ENABLE_EVENTBRIDGE)).singleElement()
+                .satisfies(i -> assertThat(i.path("outcome").asText()).isEqualTo("CHANGED"));
+        var after = f.s3.getBucketNotificationConfiguration(b -> b.bucket(BUCKET));
+        assertThat(after.eventBridgeConfiguration()).isNotNull();
+        assertThat(after.queueConfigurations()).containsExactly(queue);
+        assertThat(after.topicConfigurations()).isEmpty();
+        assertThat(f.s3.getBucketNotificationConfiguration(b -> b.bucket(optedOut)).eventBridgeConfiguration())
+                .isNull();
+
+        // Already on: read, nothing written.
+        f.emulator.clearRequests();
+        JsonNode again = f.invoke(handler, "{\"buckets\": \"all\"}");
+        assertThat(items(again, BackfillService.ENABLE_EVENTBRIDGE)).singleElement()
+                .satisfies(i -> assertThat(i.path("outcome").asText()).isEqualTo("COMPLIANT"));
+        assertThat(f.emulator.count("s3", "PutBucketNotification")).isZero();
     }
 
     @Test

@@ -46,11 +46,13 @@ final class BackfillFixture implements AutoCloseable {
     final S3Client s3 = clients.client("s3", () -> S3Client.builder().forcePathStyle(true));
     final S3ControlClient control = clients.client("s3control", S3ControlGateway::builder);
     final String keyArn;
+    private final String[] buckets;
     private int eventsSeen;
     private int requests;
 
     BackfillFixture(Emulator emulator, String... buckets) {
         this.emulator = emulator;
+        this.buckets = buckets.clone();
         KmsClient kms = clients.client("kms", KmsClient::builder);
         this.keyArn = kms.createKey(b -> b.description("atrest backfill target")).keyMetadata().arn();
         s3.createBucket(b -> b.bucket(REPORTS));
@@ -60,7 +62,8 @@ final class BackfillFixture implements AutoCloseable {
     }
 
     BackfillConfig config(boolean dryRun, String... buckets) {
-        return new BackfillConfig(List.of(buckets), keyArn, true, dryRun, REPORTS, ROLE, LAMBDA, null);
+        return new BackfillConfig(dev.atrest.core.config.BucketScope.listed(buckets), keyArn, true, dryRun, REPORTS,
+                ROLE, LAMBDA, null, false, ACCOUNT);
     }
 
     S3BackfillHandler handler(BackfillConfig config) {
@@ -208,7 +211,8 @@ final class BackfillFixture implements AutoCloseable {
 
     ReencryptConfig lambdaPath(boolean dryRun) {
         return new ReencryptConfig(keyArn, true, dryRun, ReencryptMethod.AUTO, Set.of(),
-                ReencryptConfig.MAX_SINGLE_COPY_BYTES, ReencryptConfig.MIN_PART_BYTES, true, "S3ReencryptFunction", 4);
+                ReencryptConfig.MAX_SINGLE_COPY_BYTES, ReencryptConfig.MIN_PART_BYTES, true, "AROAEXAMPLEROLEID1234", 4,
+                "123456789012", dev.atrest.core.config.BucketScope.listed(buckets));
     }
 
     /** The summary's items with this action. */

@@ -48,4 +48,23 @@ class BackfillNoticeTest {
         Map<String, Object> quiet = BackfillNotice.body(summary(false, BackfillService.IGNORE_EVENT));
         assertThat((List<?>) quiet.get("items")).isEmpty();
     }
+
+    /** Completion reports carry object keys and S3's messages: a hostile key does not stop the notice. */
+    @Test
+    void aHostileKeyInTheReportStillFitsOneNeutralisedMessage() throws Exception {
+        String key = "\u202e<img src=x onerror=alert(1)>\u0000" + "k".repeat(300_000);
+        RunSummary s = new RunSummary(BackfillService.FUNCTION, "job", false);
+        for (int i = 0; i < 300; i++) {
+            s.add(new ItemResult("s3://data/" + key, BackfillService.FAILED_TASKS, Outcome.FAILED, key,
+                    Map.of("sample", key)));
+        }
+        String message = dev.atrest.core.findings.SnsMessage.message(BackfillNotice.body(s.finish()));
+        assertThat(message.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(dev.atrest.core.findings.SnsMessage.MAX_MESSAGE_BYTES);
+        assertThat(message).matches("[\\x20-\\x7E]*").doesNotContain("<img");
+        var read = dev.atrest.core.json.Json.MAPPER.readTree(message);
+        assertThat(read.path("source").asText()).isEqualTo("s3-backfill");
+        assertThat(read.path("items").get(0).path("reason").asText()).startsWith("\\u202e<img")
+                .contains("(" + key.length() + " chars)");
+    }
 }

@@ -1,8 +1,10 @@
 package dev.atrest.s3;
 
+import dev.atrest.core.config.TargetKey;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
 
-/** The KMS side: resolves the configured alias to the key ARN that UpdateObjectEncryption requires. */
+/** The KMS side: what DescribeKey says of the configured target key (by key ARN or alias ARN), checked at init. */
 public final class KmsKeys {
     private final KmsClient kms;
 
@@ -11,7 +13,9 @@ public final class KmsKeys {
     }
 
     /** DescribeKey accepts key ids, key ARNs, alias names and alias ARNs, and answers with the key's ARN. */
-    public String keyArn(String reference) {
-        return kms.describeKey(b -> b.keyId(reference)).keyMetadata().arn();
+    public TargetKey.Facts describe(String reference) {
+        KeyMetadata k = kms.describeKey(b -> b.keyId(reference)).keyMetadata();
+        return new TargetKey.Facts(k.arn(), k.keyManagerAsString(), k.keySpecAsString(), k.keyUsageAsString(),
+                k.keyStateAsString());
     }
 }

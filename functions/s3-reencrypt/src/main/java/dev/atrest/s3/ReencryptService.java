@@ -1,6 +1,7 @@
 package dev.atrest.s3;
 
 import dev.atrest.core.aws.AwsFailure;
+import dev.atrest.core.json.UntrustedText;
 import dev.atrest.core.lambda.Invocation;
 import dev.atrest.core.summary.ItemResult;
 import dev.atrest.core.summary.ItemResult.Outcome;
@@ -37,12 +38,14 @@ public final class ReencryptService {
     private final ObjectEncryptionPolicy policy;
     private final S3Gateway s3;
     private final InPlaceCopy copies;
+    private final ScopedBuckets buckets;
 
-    public ReencryptService(ReencryptConfig config, S3Gateway s3) {
+    public ReencryptService(ReencryptConfig config, S3Gateway s3, String homeRegion) {
         this.config = config;
         this.policy = ObjectEncryptionPolicy.of(config);
         this.s3 = s3;
         this.copies = new InPlaceCopy(config, s3);
+        this.buckets = new ScopedBuckets(config.scope(), homeRegion, s3::bucketFacts, Instant::now);
     }
 
     public ReencryptConfig config() {
@@ -107,7 +110,7 @@ public final class ReencryptService {
         for (int i = 0; i < results.size(); i++) {
             ItemResult r = results.get(i);
             if (r != null && REJECT_RECORD.equals(r.action()) && ++rejected <= LOGGED_REJECTIONS) {
-                LOG.warn("{} {}: {}", tasks.get(i).resource(), r.outcome(), r.reason(),
+                LOG.warn("{} {}: {}", UntrustedText.abbreviate(tasks.get(i).resource()), r.outcome(), r.reason(),
                         StructuredArguments.entries(logFields(r)));
             }
         }
@@ -150,9 +153,17 @@ public final class ReencryptService {
         if (t.outOfScope() != null) {
             return result(t, "IGNORE_EVENT", Outcome.SKIPPED, t.outOfScope(), Map.of());
         }
-        if (LoopGuard.selfCaused(t.principal(), config.functionName())) {
+        String outside = buckets.byName(t.bucket());
+        if (outside != null) {
+            return result(t, "IGNORE_EVENT", Outcome.SKIPPED, outside, Map.of());
+        }
+        if (LoopGuard.selfCaused(t.principal(), config.functionRoleId())) {
             return result(t, "IGNORE_EVENT", Outcome.SKIPPED, "event caused by this function's own write",
                     Map.of("principal", t.principal()));
+        }
+        outside = buckets.byFacts(t.bucket());
+        if (outside != null) {
+            return result(t, "IGNORE_EVENT", Outcome.SKIPPED, outside, Map.of());
         }
         HeadResult head = s3.head(t.bucket(), t.key(), t.versionId());
         Instant now = Instant.now();
@@ -296,9 +307,9 @@ public final class ReencryptService {
         Map<String, Object> fields = logFields(r);
         if (r.outcome() == Outcome.CRITICAL || r.outcome() == Outcome.FAILED
                 || r.outcome() == Outcome.RETRYABLE_FAILURE) {
-            LOG.error("{} {}: {}", t.resource(), r.outcome(), r.reason(), StructuredArguments.entries(fields));
+            LOG.error("{} {}: {}", UntrustedText.abbreviate(t.resource()), r.outcome(), r.reason(), StructuredArguments.entries(fields));
         } else {
-            LOG.info("{} {}: {}", t.resource(), r.outcome(), r.reason(), StructuredArguments.entries(fields));
+            LOG.info("{} {}: {}", UntrustedText.abbreviate(t.resource()), r.outcome(), r.reason(), StructuredArguments.entries(fields));
         }
     }
 

@@ -39,9 +39,12 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
  */
 public class S3Gateway {
     private final S3Client s3;
+    /** The function's own account: every request names it as the expected bucket owner (S3 answers 403 otherwise). */
+    private final String owner;
 
-    public S3Gateway(S3Client s3) {
+    public S3Gateway(S3Client s3, String owner) {
         this.s3 = s3;
+        this.owner = owner;
     }
 
     /**
@@ -72,7 +75,7 @@ public class S3Gateway {
     public HeadResult head(String bucket, String key, String versionId) {
         try {
             HeadObjectResponse r = s3.headObject(b -> b.bucket(bucket).key(key).versionId(versionId)
-                    .checksumMode(ChecksumMode.ENABLED));
+                    .checksumMode(ChecksumMode.ENABLED).expectedBucketOwner(owner));
             return HeadResult.present(state(bucket, key, r));
         } catch (S3Exception e) {
             Optional<Presence> absent = absence(e);
@@ -109,7 +112,7 @@ public class S3Gateway {
      */
     private HeadResult afterBadRequest(String bucket, String key, String versionId) {
         try {
-            s3.getObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId));
+            s3.getObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId).expectedBucketOwner(owner));
             return HeadResult.absent(Presence.CUSTOMER_KEY_REQUIRED);
         } catch (S3Exception e) {
             Optional<Presence> absent = absence(e);
@@ -175,7 +178,7 @@ public class S3Gateway {
     /** UpdateObjectEncryption of exactly the version HeadObject saw. One request, no data moved. */
     public void updateEncryption(ObjectState s, String keyArn, boolean bucketKey) {
         try {
-            s3.updateObjectEncryption(b -> b.bucket(s.bucket()).key(s.key()).versionId(s.versionId())
+            s3.updateObjectEncryption(b -> b.bucket(s.bucket()).key(s.key()).versionId(s.versionId()).expectedBucketOwner(owner)
                     .objectEncryption(o -> o.ssekms(k -> k.kmsKeyArn(keyArn).bucketKeyEnabled(bucketKey))));
         } catch (SdkException e) {
             throw failure("UpdateObjectEncryption", e);
@@ -185,7 +188,8 @@ public class S3Gateway {
     /** GetObjectAcl of the named version (the current one when {@code versionId} is null). One request. */
     public ObjectAcl acl(String bucket, String key, String versionId) {
         try {
-            GetObjectAclResponse r = s3.getObjectAcl(b -> b.bucket(bucket).key(key).versionId(versionId));
+            GetObjectAclResponse r = s3.getObjectAcl(b -> b.bucket(bucket).key(key).versionId(versionId)
+                    .expectedBucketOwner(owner));
             List<ObjectAcl.Grant> grants = new ArrayList<>();
             for (var g : r.grants()) {
                 grants.add(grant(g.grantee(), g.permissionAsString()));
@@ -213,8 +217,8 @@ public class S3Gateway {
     /** The bucket owner's canonical id (GetBucketAcl). One request. */
     public String bucketOwner(String bucket) {
         try {
-            var owner = s3.getBucketAcl(b -> b.bucket(bucket)).owner();
-            return owner == null ? null : owner.id();
+            var acl = s3.getBucketAcl(b -> b.bucket(bucket).expectedBucketOwner(owner));
+            return acl.owner() == null ? null : acl.owner().id();
         } catch (SdkException e) {
             throw failure("GetBucketAcl", e);
         }
@@ -224,7 +228,7 @@ public class S3Gateway {
     public Map<String, String> tags(String bucket, String key, String versionId) {
         try {
             Map<String, String> out = new LinkedHashMap<>();
-            s3.getObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId)).tagSet()
+            s3.getObjectTagging(b -> b.bucket(bucket).key(key).versionId(versionId).expectedBucketOwner(owner)).tagSet()
                     .forEach(t -> out.put(t.key(), t.value()));
             return out;
         } catch (SdkException e) {
@@ -247,6 +251,7 @@ public class S3Gateway {
             CopyObjectRequest.Builder b = CopyObjectRequest.builder()
                     .sourceBucket(s.bucket()).sourceKey(s.key()).sourceVersionId(pinVersion ? s.versionId() : null)
                     .destinationBucket(s.bucket()).destinationKey(s.key())
+                    .expectedBucketOwner(owner).expectedSourceBucketOwner(owner)
                     .copySourceIfMatch(s.etag())
                     .ifMatch(destinationIfMatch)
                     .metadataDirective(MetadataDirective.COPY)
@@ -287,7 +292,7 @@ public class S3Gateway {
     public String createUpload(ObjectState s, CopyPlan plan, String keyArn, boolean bucketKey) {
         try {
             CreateMultipartUploadRequest.Builder create = CreateMultipartUploadRequest.builder()
-                    .bucket(s.bucket()).key(s.key())
+                    .bucket(s.bucket()).key(s.key()).expectedBucketOwner(owner)
                     .contentType(s.headers().contentType())
                     .contentEncoding(s.headers().contentEncoding())
                     .contentLanguage(s.headers().contentLanguage())
@@ -341,6 +346,7 @@ public class S3Gateway {
                         .sourceVersionId(pinVersion ? s.versionId() : null)
                         .destinationBucket(s.bucket()).destinationKey(s.key())
                         .uploadId(uploadId).partNumber(n).copySourceRange(range)
+                        .expectedBucketOwner(owner).expectedSourceBucketOwner(owner)
                         .copySourceIfMatch(s.etag())).copyPartResult();
                 CompletedPart.Builder part = CompletedPart.builder().partNumber(n).eTag(copied.eTag());
                 if (plan.uploadChecksumAlgorithm() != null) {
@@ -365,7 +371,7 @@ public class S3Gateway {
     public Written complete(ObjectState s, String uploadId, CopiedParts parts, CopyPlan plan, String ifMatch) {
         try {
             CompleteMultipartUploadRequest.Builder complete = CompleteMultipartUploadRequest.builder()
-                    .bucket(s.bucket()).key(s.key()).uploadId(uploadId)
+                    .bucket(s.bucket()).key(s.key()).uploadId(uploadId).expectedBucketOwner(owner)
                     .ifMatch(ifMatch)
                     .multipartUpload(u -> u.parts(parts.parts()));
             if (plan.uploadChecksumAlgorithm() != null) {
@@ -390,7 +396,7 @@ public class S3Gateway {
     public Abort abort(String bucket, String key, String uploadId) {
         for (int attempt = 1; attempt <= ABORT_ATTEMPTS; attempt++) {
             try {
-                s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId));
+                s3.abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(uploadId).expectedBucketOwner(owner));
                 return Abort.ABORTED;
             } catch (S3Exception e) {
                 if (e.statusCode() == 404) {
@@ -415,7 +421,7 @@ public class S3Gateway {
     /** The multipart uploads in progress for exactly {@code key} (one page of ListMultipartUploads). */
     public List<AbandonedUploads.Upload> uploads(String bucket, String key) {
         try {
-            return s3.listMultipartUploads(b -> b.bucket(bucket).prefix(key)).uploads().stream()
+            return s3.listMultipartUploads(b -> b.bucket(bucket).prefix(key).expectedBucketOwner(owner)).uploads().stream()
                     .filter(u -> key.equals(u.key()))
                     .map(u -> new AbandonedUploads.Upload(u.key(), u.uploadId(),
                             u.initiator() == null ? null : u.initiator().id(), u.initiated()))
@@ -432,7 +438,8 @@ public class S3Gateway {
      */
     public List<VersionOrder.Entry> newestVersions(String bucket, String key) {
         try {
-            ListObjectVersionsResponse r = s3.listObjectVersions(b -> b.bucket(bucket).prefix(key).maxKeys(2));
+            ListObjectVersionsResponse r = s3.listObjectVersions(b -> b.bucket(bucket).prefix(key).maxKeys(2)
+                    .expectedBucketOwner(owner));
             List<VersionOrder.Entry> latest = new ArrayList<>();
             List<VersionOrder.Entry> older = new ArrayList<>();
             r.versions().stream().filter(v -> key.equals(v.key())).forEach(v ->
@@ -447,6 +454,37 @@ public class S3Gateway {
             throw failure("ListObjectVersions", e);
         }
     }
+
+    /**
+     * A bucket's Region (GetBucketLocation: no constraint is us-east-1, the legacy "EU" eu-west-1) and tags
+     * (GetBucketTagging; a bucket without tags answers NoSuchTagSet). Two requests, for the all-but-opted-out scope.
+     */
+    public BucketFacts bucketFacts(String bucket) {
+        String region;
+        try {
+            String constraint = s3.getBucketLocation(b -> b.bucket(bucket).expectedBucketOwner(owner))
+                    .locationConstraintAsString();
+            region = constraint == null || constraint.isEmpty() ? "us-east-1"
+                    : "EU".equals(constraint) ? "eu-west-1" : constraint;
+        } catch (SdkException e) {
+            throw failure("GetBucketLocation", e);
+        }
+        Map<String, String> tags = new LinkedHashMap<>();
+        try {
+            s3.getBucketTagging(b -> b.bucket(bucket).expectedBucketOwner(owner)).tagSet()
+                    .forEach(t -> tags.put(t.key(), t.value()));
+        } catch (S3Exception e) {
+            if (!"NoSuchTagSet".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())) {
+                throw failure("GetBucketTagging", e);
+            }
+        } catch (SdkException e) {
+            throw failure("GetBucketTagging", e);
+        }
+        return new BucketFacts(region, tags);
+    }
+
+    /** What the all-but-opted-out scope needs to know of a bucket. */
+    public record BucketFacts(String region, Map<String, String> tags) {}
 
     /** Unversioned buckets answer "null" (or nothing): either way there is no version to name. */
     static String versionOrNull(String versionId) {

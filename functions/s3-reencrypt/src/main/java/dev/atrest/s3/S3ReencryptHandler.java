@@ -3,7 +3,6 @@ package dev.atrest.s3;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.aws.ClientFactory;
-import dev.atrest.core.aws.ExpectedBucketOwner;
 import dev.atrest.core.aws.Priming;
 import dev.atrest.core.config.ConfigLoader;
 import dev.atrest.core.json.Json;
@@ -25,8 +24,6 @@ public final class S3ReencryptHandler extends JsonHandler {
     private final ReencryptService service;
     private final S3Gateway s3;
     private final String homeRegion;
-    // S3 refuses, unread and unchanged, any bucket of another account an event or a Batch task names.
-    private final ExpectedBucketOwner bucketOwner = new ExpectedBucketOwner();
 
     /** Lambda's constructor: the init. Invalid configuration fails here, naming the variable. */
     public S3ReencryptHandler() {
@@ -35,14 +32,15 @@ public final class S3ReencryptHandler extends JsonHandler {
 
     private S3ReencryptHandler(ClientFactory clients) {
         this(ReencryptConfig.load(ConfigLoader.fromEnvironment(),
-                ref -> new KmsKeys(clients.client("kms", KmsClient::builder)).keyArn(ref)), clients);
+                new KmsKeys(clients.client("kms", KmsClient::builder))::describe), clients);
     }
 
     public S3ReencryptHandler(ReencryptConfig config, ClientFactory clients) {
         this.homeRegion = clients.defaultRegion() == null ? null : clients.defaultRegion().id();
-        this.s3 = new S3Gateway(clients.client("s3", () -> S3Client.builder().forcePathStyle(ClientFactory.s3PathStyle())
-                .overrideConfiguration(c -> c.addExecutionInterceptor(bucketOwner))));
-        this.service = new ReencryptService(config, s3);
+        this.s3 = new S3Gateway(
+                clients.client("s3", () -> S3Client.builder().forcePathStyle(ClientFactory.s3PathStyle())),
+                config.accountId());
+        this.service = new ReencryptService(config, s3, homeRegion);
     }
 
     /**
@@ -63,9 +61,8 @@ public final class S3ReencryptHandler extends JsonHandler {
     @Override
     protected Object handle(JsonNode event, Context context) {
         // Events naming another account or region are skipped: the function acts only on its own account's objects.
-        String account = FunctionArn.account(context == null ? null : context.getInvokedFunctionArn());
-        bucketOwner.account(account);
-        Trigger trigger = EventParser.parse(event, account, homeRegion);
+        Trigger trigger = EventParser.parse(event,
+                FunctionArn.account(context == null ? null : context.getInvokedFunctionArn()), homeRegion);
         // Created before the work so its duration covers it.
         RunSummary summary = new RunSummary(FUNCTION, trigger.kind().label(), service.config().dryRun());
         List<ItemResult> items = service.process(trigger.tasks());

@@ -3,9 +3,12 @@ package dev.atrest.s3;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.atrest.core.config.BucketScope;
 import dev.atrest.core.config.ConfigException;
 import dev.atrest.core.config.ConfigLoader;
+import dev.atrest.core.config.TargetKey;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -15,10 +18,16 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ReencryptConfigTest {
     static final String KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     static final String ALIAS = "arn:aws:kms:us-east-1:123456789012:alias/atrest";
+    static final TargetKey.Facts GOOD = new TargetKey.Facts(KEY, "CUSTOMER", "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT",
+            "Enabled");
 
     static Map<String, String> env(String... pairs) {
         Map<String, String> env = new HashMap<>();
         env.put("TARGET_KMS_KEY_ARN", KEY);
+        env.put("BUCKET_NAMES", "atrest-example-bucket");
+        env.put("ACCOUNT_ID", "123456789012");
+        env.put("FUNCTION_ROLE_ID", "AROAEXAMPLEROLEID1234");
+        env.put("AWS_REGION", "us-east-1");
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);
         }
@@ -27,10 +36,10 @@ class ReencryptConfigTest {
 
     @Test
     void defaultsAreSafe() {
-        AtomicInteger resolved = new AtomicInteger();
+        AtomicInteger described = new AtomicInteger();
         ReencryptConfig c = ReencryptConfig.load(new ConfigLoader(env()), ref -> {
-            resolved.incrementAndGet();
-            return ref;
+            described.incrementAndGet();
+            return GOOD;
         });
         assertThat(c.dryRun()).isTrue();
         assertThat(c.bucketKeyEnabled()).isTrue();
@@ -39,25 +48,28 @@ class ReencryptConfigTest {
         assertThat(c.multipartThresholdBytes()).isEqualTo(5L * 1024 * 1024 * 1024);
         assertThat(c.compliantKeyArns()).isEmpty();
         assertThat(c.targetKeyArn()).isEqualTo(KEY);
-        assertThat(resolved).hasValue(0); // a key ARN needs no KMS call at init
+        assertThat(c.scope()).isEqualTo(BucketScope.listed("atrest-example-bucket"));
+        assertThat(c.accountId()).isEqualTo("123456789012");
+        assertThat(c.functionRoleId()).isEqualTo("AROAEXAMPLEROLEID1234");
+        assertThat(described).hasValue(1); // the key is checked at init, once
     }
 
     @Test
     void anAliasIsResolvedOnceToItsKeyArn() {
-        AtomicInteger resolved = new AtomicInteger();
+        AtomicInteger described = new AtomicInteger();
         ReencryptConfig c = ReencryptConfig.load(new ConfigLoader(env("TARGET_KMS_KEY_ARN", ALIAS, "DRY_RUN", "false",
                 "REENCRYPT_METHOD", "copy", "COMPLIANT_KMS_KEY_ARNS", KEY + "," + KEY.replace("1234abcd", "99999999"),
-                "MULTIPART_THRESHOLD_BYTES", "5242880", "AWS_LAMBDA_FUNCTION_NAME", "fn")), ref -> {
-                    resolved.incrementAndGet();
-                    return ref.equals(ALIAS) ? KEY : null;
+                "MULTIPART_THRESHOLD_BYTES", "5242880", "BUCKET_SCOPE", "all-but-opted-out")), ref -> {
+                    described.incrementAndGet();
+                    return ref.equals(ALIAS) ? GOOD : null;
                 });
-        assertThat(resolved).hasValue(1);
+        assertThat(described).hasValue(1);
         assertThat(c.targetKeyArn()).isEqualTo(KEY);
         assertThat(c.dryRun()).isFalse();
         assertThat(c.method()).isEqualTo(ReencryptMethod.COPY);
         assertThat(c.compliantKeyArns()).hasSize(2);
         assertThat(c.multipartThresholdBytes()).isEqualTo(5242880L);
-        assertThat(c.functionName()).isEqualTo("fn");
+        assertThat(c.scope().mode()).isEqualTo(BucketScope.Mode.ALL_BUT_OPTED_OUT);
     }
 
     @ParameterizedTest(name = "{0}={1}")
@@ -72,11 +84,37 @@ class ReencryptConfigTest {
         "MULTIPART_THRESHOLD_BYTES | 5368709121",
         "MULTIPART_THRESHOLD_BYTES | big",
         "VERIFY_AFTER_WRITE        | 1",
+        "ACCOUNT_ID                | ''",
+        "ACCOUNT_ID                | 12345678901",
+        "ACCOUNT_ID                | arn:aws:iam::123456789012:root",
+        "FUNCTION_ROLE_ID          | ''",
+        "FUNCTION_ROLE_ID          | S3ReencryptFunction",
+        "FUNCTION_ROLE_ID          | AIDAEXAMPLEUSERID1234",
+        "FUNCTION_ROLE_ID          | aroaexampleroleid1234",
+        "BUCKET_NAMES              | ''",
+        "BUCKET_SCOPE              | all",
+        "OPT_OUT_TAG_KEY           | a\tb",
+        "AWS_REGION                | ''",
     })
     void invalidValuesFailInitNamingTheVariable(String name, String value) {
-        assertThatThrownBy(() -> ReencryptConfig.load(new ConfigLoader(env(name, value)), ref -> KEY))
+        assertThatThrownBy(() -> ReencryptConfig.load(new ConfigLoader(env(name, value)), ref -> GOOD))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(name);
+    }
+
+    @Test
+    void aTargetKeyThatCannotBeUsedFailsInitNamingTheVariableAndTheReason() {
+        for (var c : List.of(
+                List.of(new TargetKey.Facts(KEY, "AWS", "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "Enabled"), "AWS"),
+                List.of(new TargetKey.Facts(KEY.replace("123456789012", "444455556666"), "CUSTOMER",
+                        "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "Enabled"), "account 444455556666"),
+                List.of(new TargetKey.Facts(KEY, "CUSTOMER", "SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT", "Disabled"),
+                        "Disabled"))) {
+            assertThatThrownBy(() -> ReencryptConfig.load(new ConfigLoader(env()), ref -> (TargetKey.Facts) c.get(0)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("TARGET_KMS_KEY_ARN")
+                    .hasMessageContaining((String) c.get(1));
+        }
     }
 
     @Test

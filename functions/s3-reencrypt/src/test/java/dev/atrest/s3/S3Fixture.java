@@ -2,6 +2,7 @@ package dev.atrest.s3;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.atrest.core.aws.ClientFactory;
+import dev.atrest.core.config.BucketScope;
 import dev.atrest.core.json.Json;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.TestContext;
@@ -26,7 +27,13 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 final class S3Fixture implements AutoCloseable {
     static final String BUCKET = "atrest-it";
     static final String FUNCTION = "S3ReencryptFunction";
-    static final String OWN_PRINCIPAL = "AWS:AROAEXAMPLEROLEID:" + FUNCTION;
+    static final String ACCOUNT = "123456789012";
+    /** The function role's unique id in these tests; S3 names a session of it as AWS:<role id>:<session>. */
+    static final String ROLE_ID = "AROAEXAMPLEROLEID1234";
+    static final String OWN_PRINCIPAL = "AWS:" + ROLE_ID + ":" + FUNCTION;
+    /** Every bucket the emulator tests of this module use. */
+    static final BucketScope SCOPE = BucketScope.listed(BUCKET, "atrest-versioned", "atrest-locked", "atrest-enforced",
+            "atrest-storm", "atrest-demo-bucket");
 
     final Emulator emulator;
     final ClientFactory clients = new ClientFactory(Region.US_EAST_1);
@@ -45,8 +52,13 @@ final class S3Fixture implements AutoCloseable {
     }
 
     ReencryptConfig config() {
-        return new ReencryptConfig(keyArn, true, false, ReencryptMethod.AUTO, Set.of(),
-                ReencryptConfig.MAX_SINGLE_COPY_BYTES, ReencryptConfig.MIN_PART_BYTES, true, FUNCTION, 4);
+        return config(keyArn, Set.of(), true, 4);
+    }
+
+    static ReencryptConfig config(String keyArn, Set<String> compliant, boolean verify, int concurrency) {
+        return new ReencryptConfig(keyArn, true, false, ReencryptMethod.AUTO, compliant,
+                ReencryptConfig.MAX_SINGLE_COPY_BYTES, ReencryptConfig.MIN_PART_BYTES, verify, ROLE_ID, concurrency,
+                ACCOUNT, SCOPE);
     }
 
     void versioned(String bucket) {
@@ -100,7 +112,11 @@ final class S3Fixture implements AutoCloseable {
     }
 
     JsonNode invoke(ReencryptConfig config, String event) {
-        S3ReencryptHandler handler = new S3ReencryptHandler(config, clients);
+        return invoke(new S3ReencryptHandler(config, clients), event);
+    }
+
+    /** One more invocation of the same container (its caches kept). */
+    JsonNode invoke(S3ReencryptHandler handler, String event) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             handler.handleRequest(new ByteArrayInputStream(event.getBytes(StandardCharsets.UTF_8)), out,

@@ -11,6 +11,7 @@ import dev.atrest.core.summary.ItemResult;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.kms.KmsClient;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -52,9 +53,7 @@ class S3ReencryptEmulatorIT extends S3EmulatorTest {
     void anObjectUnderAnAllowListedKeyIsCompliant() {
         f.s3.putObject(b -> b.bucket(BUCKET).key("k").serverSideEncryption(ServerSideEncryption.AWS_KMS)
                 .ssekmsKeyId(f.otherKeyArn), RequestBody.fromString("x"));
-        ReencryptConfig allowing = new ReencryptConfig(f.keyArn, true, false, ReencryptMethod.AUTO,
-                Set.of(f.otherKeyArn), ReencryptConfig.MAX_SINGLE_COPY_BYTES, ReencryptConfig.MIN_PART_BYTES, true,
-                S3Fixture.FUNCTION, 4);
+        ReencryptConfig allowing = S3Fixture.config(f.keyArn, Set.of(f.otherKeyArn), true, 4);
         f.emulator.clearRequests();
 
         assertThat(onlyItem(f.invoke(allowing, S3Fixture.notification("k"))).path("outcome").asText())
@@ -175,8 +174,7 @@ class S3ReencryptEmulatorIT extends S3EmulatorTest {
     void verificationCostsExactlyOneHeadObjectPerWrite(boolean verify) {
         f.put("sse", "x", ServerSideEncryption.AES256);
         f.put("plain", "y", null);
-        ReencryptConfig config = new ReencryptConfig(f.keyArn, true, false, ReencryptMethod.AUTO, Set.of(),
-                ReencryptConfig.MAX_SINGLE_COPY_BYTES, ReencryptConfig.MIN_PART_BYTES, verify, S3Fixture.FUNCTION, 1);
+        ReencryptConfig config = S3Fixture.config(f.keyArn, Set.of(), verify, 1);
         List<String> extra = verify ? List.of("HeadObject") : List.of();
 
         f.emulator.clearRequests();
@@ -244,7 +242,7 @@ class S3ReencryptEmulatorIT extends S3EmulatorTest {
     void anObjectOverwrittenBetweenReadAndCopyKeepsTheNewerContent() {
         f.put("race", "old", null);
         // A concurrent writer: the object changes right after the function has read it.
-        S3Gateway racing = new S3Gateway(f.s3) {
+        S3Gateway racing = new S3Gateway(f.s3, S3Fixture.ACCOUNT) {
             private boolean written;
 
             @Override
@@ -257,7 +255,7 @@ class S3ReencryptEmulatorIT extends S3EmulatorTest {
                 return r;
             }
         };
-        ReencryptService service = new ReencryptService(f.config(), racing);
+        ReencryptService service = new ReencryptService(f.config(), racing, "us-east-1");
 
         ItemResult result = service.process(List.of(new ObjectTask("Records[0]", BUCKET, "race", null, null, null)))
                 .get(0);
@@ -523,16 +521,53 @@ class S3ReencryptEmulatorIT extends S3EmulatorTest {
         assertThat(f.head("k").serverSideEncryption()).isEqualTo(ServerSideEncryption.AES256);
     }
 
+    static dev.atrest.core.config.ConfigLoader env(String target) {
+        return new dev.atrest.core.config.ConfigLoader(Map.of("TARGET_KMS_KEY_ARN", target,
+                "BUCKET_NAMES", BUCKET, "ACCOUNT_ID", S3Fixture.ACCOUNT, "FUNCTION_ROLE_ID", S3Fixture.ROLE_ID,
+                "AWS_REGION", "us-east-1"));
+    }
+
     @Test
     void anAliasIsResolvedToItsKeyArnAtInitWithOneDescribeKey() {
         f.kms.createAlias(b -> b.aliasName("alias/atrest-it").targetKeyId(f.keyArn));
         f.emulator.clearRequests();
-        dev.atrest.core.config.ConfigLoader env = new dev.atrest.core.config.ConfigLoader(Map.of(
-                "TARGET_KMS_KEY_ARN", "arn:aws:kms:us-east-1:123456789012:alias/atrest-it"));
 
-        ReencryptConfig config = ReencryptConfig.load(env, new KmsKeys(f.kms)::keyArn);
+        ReencryptConfig config = ReencryptConfig.load(env("arn:aws:kms:us-east-1:123456789012:alias/atrest-it"),
+                new KmsKeys(f.kms)::describe);
 
         assertThat(config.targetKeyArn()).isEqualTo(f.keyArn);
         assertThat(f.emulator.count("kms", "DescribeKey")).isEqualTo(1);
+    }
+
+    /** Each key KMS would take but S3 could not use (or not for this account) fails init, naming the reason. */
+    @Test
+    void aTargetKeyThatCannotServeFailsInitNamingTheVariableAndTheReason() {
+        var disabledKey = f.kms.createKey(b -> b.description("disabled")).keyMetadata();
+        String disabled = disabledKey.arn();
+        f.kms.disableKey(b -> b.keyId(disabledKey.keyId()));
+        String asymmetric = f.kms.createKey(b -> b.keySpec("RSA_2048").keyUsage("ENCRYPT_DECRYPT")).keyMetadata()
+                .arn();
+        var pendingKey = f.kms.createKey(b -> b.description("deleted")).keyMetadata();
+        String pending = pendingKey.arn();
+        f.kms.scheduleKeyDeletion(b -> b.keyId(pendingKey.keyId()).pendingWindowInDays(7));
+        String elsewhere;
+        try (KmsClient west = f.clients.client("kms", software.amazon.awssdk.regions.Region.US_WEST_2,
+                KmsClient::builder)) {
+            elsewhere = west.createKey(b -> b.description("other region")).keyMetadata().arn();
+        }
+        Map<String, String> refusals = new java.util.LinkedHashMap<>();
+        refusals.put("arn:aws:kms:us-east-1:123456789012:alias/aws/s3", "managed by AWS");
+        refusals.put(disabled, "is Disabled");
+        refusals.put(asymmetric, "key spec RSA_2048");
+        refusals.put(pending, "is PendingDeletion");
+        refusals.put("arn:aws:kms:us-east-1:123456789012:key/00000000-0000-0000-0000-000000000000",
+                "could not be described");
+        refusals.put(elsewhere.replace("us-west-2", "us-east-1"), "could not be described");
+        refusals.put("arn:aws:kms:us-east-1:123456789012:alias/none", "could not be described");
+        refusals.forEach((target, because) -> assertThatThrownBy(() -> ReencryptConfig.load(env(target),
+                new KmsKeys(f.kms)::describe))
+                .as(target).isInstanceOf(dev.atrest.core.config.ConfigException.class)
+                .hasMessageContaining("TARGET_KMS_KEY_ARN='" + target + "'")
+                .hasMessageContaining(because));
     }
 }

@@ -1,6 +1,5 @@
 package dev.atrest.core.findings;
 
-import dev.atrest.core.json.Json;
 import dev.atrest.core.summary.ItemResult;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +23,8 @@ public final class SnsSummarySink implements FindingSink {
     @Override
     public List<ItemResult> publish(FindingsReport report) {
         String messageId = sns.publish(b -> b.topicArn(topicArn)
-                .subject(SummaryMessage.subject(report))
-                .message(Json.write(SummaryMessage.body(report)))).messageId();
+                .subject(SnsMessage.subject(SummaryMessage.subject(report)))
+                .message(SnsMessage.message(SummaryMessage.body(report)))).messageId();
         return List.of(new ItemResult(topicArn, "PUBLISH_SUMMARY", ItemResult.Outcome.CHANGED, "summary published",
                 Map.of("messageId", messageId)));
     }

@@ -137,7 +137,8 @@ public final class SecurityHubGateway {
         if (f.controlId() != null) {
             fields.put(FIELD_CONTROL, f.controlId());
         }
-        Map<String, String> details = new LinkedHashMap<>(f.details());
+        Map<String, String> details = new LinkedHashMap<>();
+        f.details().forEach((k, v) -> details.put(UntrustedText.bound(k, 128), UntrustedText.bound(v, 1024)));
         return AwsSecurityFinding.builder()
                 .schemaVersion(SCHEMA)
                 .id(f.id())
@@ -160,7 +161,7 @@ public final class SecurityHubGateway {
                         .text(limit(f.remediation(), 512)).build()).build())
                 .productFields(fields)
                 .resources(Resource.builder().type(f.resourceType()).id(f.resourceId()).partition(partition)
-                        .region(f.region()).tags(f.resourceTags().isEmpty() ? null : f.resourceTags())
+                        .region(f.region()).tags(f.resourceTags().isEmpty() ? null : tags(f.resourceTags()))
                         .details(details.isEmpty() ? null : ResourceDetails.builder().other(details).build()).build())
                 .compliance(Compliance.builder().status(f.status().name())
                         .relatedRequirements(f.controlId() == null ? null : List.of("AWS Security Hub control " + f.controlId()))
@@ -226,7 +227,20 @@ public final class SecurityHubGateway {
         return StringFilter.builder().value(value).comparison(StringFilterComparison.EQUALS).build();
     }
 
+    /** Text with a hard ASFF limit; reasons and details may carry tags and names: neutralised as well. */
     private static String limit(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
+        return UntrustedText.bound(s, max);
+    }
+
+    /** ASFF Resource.Tags: at most 50, keys of at most 128 characters and values of 256, each neutralised. */
+    static Map<String, String> tags(Map<String, String> tags) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> t : tags.entrySet()) {
+            if (out.size() == 50) {
+                break;
+            }
+            out.put(UntrustedText.bound(t.getKey(), 128), UntrustedText.bound(t.getValue(), 256));
+        }
+        return out;
     }
 }

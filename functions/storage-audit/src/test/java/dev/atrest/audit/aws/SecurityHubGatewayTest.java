@@ -105,4 +105,19 @@ class SecurityHubGatewayTest {
         assertThat(gateway.toAsff(gateway.fromAsff(gateway.toAsff(finding, PRODUCT, "aws", NOW), "us-east-1"),
                 PRODUCT, "aws", NOW).title()).isEqualTo(title);
     }
+
+    /** Tags are the resource owner's text: ASFF's limits, and no control, format or bidi character as such. */
+    @org.junit.jupiter.api.Test
+    void hostileTagsAreBoundedAndNeutralised() {
+        java.util.Map<String, String> tags = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 60; i++) {
+            tags.put("k" + i + "\u202e" + "x".repeat(200), "\u0007<b>" + "v".repeat(1000));
+        }
+        java.util.Map<String, String> out = SecurityHubGateway.tags(tags);
+        org.assertj.core.api.Assertions.assertThat(out).hasSize(50);
+        out.forEach((k, v) -> {
+            org.assertj.core.api.Assertions.assertThat(k).hasSizeLessThanOrEqualTo(128).doesNotContain("\u202e");
+            org.assertj.core.api.Assertions.assertThat(v).hasSizeLessThanOrEqualTo(256).doesNotContain("\u0007");
+        });
+    }
 }
