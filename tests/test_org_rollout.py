@@ -255,10 +255,9 @@ def test_the_s3_function_reencrypts_its_own_accounts_objects_and_never_another_a
     assert alpha("s3").head_object(Bucket="alpha-data", Key="report.csv")["SSEKMSKeyId"] == alpha_key
     untouched = charlie("s3").head_object(Bucket="charlie-data", Key="ledger.csv")
     assert untouched["ServerSideEncryption"] == "AES256" and "SSEKMSKeyId" not in untouched
-    # S3 refused the one request alpha's function sent for charlie's bucket, before reading anything.
+    # S3 refused every request alpha's function sent for charlie's bucket (ExpectedBucketOwner), before anything.
     foreign = [e for e in made if e["service"] == "s3" and "charlie-data" in e["path"]]
-    assert [(e["operation"], e["status"], e["account"]) for e in foreign] == \
-        [("HeadObject", 403, r.account("alpha"))]
+    assert foreign and {(e["status"], e["account"]) for e in foreign} == {(403, r.account("alpha"))}, foreign
 
     # A Batch Operations job in charlie whose manifest names one of charlie's objects and one of alpha's.
     code, body, err, _ = r.invoke("charlie", "S3ReencryptFunction", {

@@ -18,7 +18,9 @@ gives them:
 Names a template does not give are CloudFormation-style (<stack>-<logical id>-<suffix>), as moto names others.
 
 Intrinsic functions: Ref AWS::NoValue in a list removes the item (moto leaves None there, and a role whose Policies
-hold `!If [Condition, policy, !Ref AWS::NoValue]` fails to create).
+hold `!If [Condition, policy, !Ref AWS::NoValue]` fails to create). A CommaDelimitedList parameter left at its
+default is a list too (moto splits only the values a caller passes, so `!Join [",", !Ref List]` of a default joined
+its characters).
 
 Lambda functions a template creates keep their environment variables as strings (moto keeps a Number parameter's
 value as a number, which GetFunctionConfiguration then answers as one; the Lambda API's Variables are strings).
@@ -363,7 +365,24 @@ def _patch_no_value_in_lists():
     parsing.clean_json = clean
 
 
+def _patch_list_parameter_defaults():
+    from moto.cloudformation.parsing import ResourceMap
+
+    load_parameters = ResourceMap.load_parameters
+
+    def load(self):
+        load_parameters(self)
+        for name, slot in (self._template.get("Parameters") or {}).items():
+            kind = slot.get("Type", "String")
+            value = self.resolved_parameters.get(name)
+            if (kind == "CommaDelimitedList" or kind.startswith("List<")) and isinstance(value, str):
+                self.resolved_parameters[name] = self._parsed_resources[name] = value.split(",")
+
+    ResourceMap.load_parameters = load
+
+
 _patch_lambda_version()
 _patch_code_region()
+_patch_list_parameter_defaults()
 _patch_kms_key()
 _patch_no_value_in_lists()

@@ -162,3 +162,16 @@ def test_a_failed_resource_rolls_the_stack_back(client):
     assert client("sns").list_topics()["Topics"] == []
     events = [e["ResourceStatus"] for e in cfn.describe_stack_events(StackName="s")["StackEvents"]]
     assert "CREATE_FAILED" in events and "ROLLBACK_COMPLETE" in events
+
+
+def test_a_comma_delimited_list_left_at_its_default_is_a_list(client):
+    template = {"Parameters": {"Names": {"Type": "CommaDelimitedList", "Default": "alpha,bravo"}},
+                "Resources": {"Topic": {"Type": "AWS::SNS::Topic"}},
+                "Outputs": {"Joined": {"Value": {"Fn::Join": ["+", {"Ref": "Names"}]}},
+                            "Second": {"Value": {"Fn::Select": [1, {"Ref": "Names"}]}}}}
+    cfn = client("cloudformation")
+    cfn.create_stack(StackName="s", TemplateBody=json.dumps(template))
+    assert outputs(cfn, "s") == {"Joined": "alpha+bravo", "Second": "bravo"}
+    cfn.create_stack(StackName="t", TemplateBody=json.dumps(template),
+                     Parameters=[{"ParameterKey": "Names", "ParameterValue": "x,y"}])
+    assert outputs(cfn, "t") == {"Joined": "x+y", "Second": "y"}
