@@ -82,8 +82,16 @@ def test_member_template_refuses_a_function_without_code():
 
 # ---------------------------------------------------------------- the target key (template.yaml)
 
-def _condition(overrides):
-    return invoke.TemplateEnvironment(TEMPLATE, "us-east-1", overrides).condition("CreateKey")
+def _condition(overrides, name="CreateKey"):
+    return invoke.TemplateEnvironment(TEMPLATE, "us-east-1", overrides).condition(name)
+
+
+def test_the_alias_test_holds_for_an_empty_key_parameter():
+    """CloudFormation evaluates every condition whatever the parameters: an empty TargetKmsKeyArn must not make
+    TargetKeyIsAlias select past the end of the ARN's fields (the stack would fail)."""
+    assert _condition({"TargetKmsKeyArn": ""}, "TargetKeyIsAlias") is False
+    assert _condition({"TargetKmsKeyArn": "arn:aws:kms:us-east-1:111122223333:alias/a/b"}, "TargetKeyIsAlias") is True
+    assert _condition({"TargetKmsKeyArn": "arn:aws:kms:us-east-1:111122223333:key/k"}, "TargetKeyIsAlias") is False
 
 
 def test_the_key_is_created_only_when_asked_for_and_no_key_is_given():
@@ -125,9 +133,11 @@ def test_every_use_of_the_target_key_is_the_effective_key():
     for writer in ("S3ReencryptFunction", "S3BackfillFunction"):
         variables = resources[writer]["Properties"]["Environment"]["Variables"]
         assert json.dumps(variables["TARGET_KMS_KEY_ARN"]) == effective
-    # Nowhere is the parameter used on its own but in the condition, the rule and the choice itself.
+    # Nowhere is the parameter used on its own but in the choice itself and in the name of a given alias (an alias
+    # is a given key: then the stack creates none).
+    alias_name = json.dumps({"Fn::Select": [5, {"Fn::Split": [":", {"Ref": "TargetKmsKeyArn"}]}]})
     text = json.dumps({"Resources": resources, "Outputs": source()["Outputs"]})
-    assert json.dumps({"Ref": "TargetKmsKeyArn"}) not in text.replace(effective, "")
+    assert json.dumps({"Ref": "TargetKmsKeyArn"}) not in text.replace(effective, "").replace(alias_name, "")
     assert effective in json.dumps(resources["BackfillJobRole"])
 
 
