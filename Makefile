@@ -98,8 +98,9 @@ lint: setup $(CHECKOV_VENV)/.installed
 	  -f .aws-sam/org-lint/member-template.json --framework cloudformation --compact --quiet --skip-download
 
 unit-test: setup
-	# Not quiet: Surefire's per-class counts and totals are the record of what ran.
-	mvn -B -ntp -Datrest.python=$(PY) install
+	# Not quiet: Surefire's per-class counts and totals are the record of what ran. Two modules at a time once core
+	# is built (-T 2): a module's tests wait on its emulator much of the time.
+	mvn -B -ntp -T 2 -Datrest.python=$(PY) install
 
 emulator-test: setup
 	$(VENV)/bin/pytest -q emulator/tests

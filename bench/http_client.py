@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Issue 6: which sync HTTP client gives the faster cold start, the URLConnection client the functions ship or the
+"""Which sync HTTP client gives the faster cold start, the URLConnection client the functions ship or the
 AWS CRT client? Measured on THIS machine against the local emulator, not on AWS.
 
     python bench/http_client.py [--runs 11]

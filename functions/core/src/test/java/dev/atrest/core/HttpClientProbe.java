@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.utils.AttributeMap;
 
 /**
- * Run in a fresh JVM by {@link ClientFactoryIT}: the SDK resolves (and caches) its HTTP implementation once per JVM,
+ * Run in a fresh JVM by {@link ClientFactoryEmulatorTest}: the SDK resolves (and caches) its HTTP implementation once per JVM,
  * so the choice can only be observed reliably in a process of its own. Calls SNS through a {@link ClientFactory}
  * client against {@code aws.endpointUrl} and prints one line: the HTTP client the SDK reports in its User-Agent
  * ({@code md/http#<clientName>}), whether the SDK's service loader instantiated {@link RecordingHttpService}, and

@@ -10,7 +10,7 @@ import java.util.Optional;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Issue 7: which events are this function's (account and region), decided from the event alone. */
+/** Which events are this function's (account and region), decided from the event alone. */
 class EventScopeTest {
     static final String OWN = "123456789012";
     static final String KEY = "arn:aws:kms:us-east-1:123456789012:key/" + SampleEvents.SAMPLE_KEY;

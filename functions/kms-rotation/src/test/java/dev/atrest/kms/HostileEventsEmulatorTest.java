@@ -33,7 +33,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /**
- * Issue 7, hostile input: a corpus of malformed and adversarial events, each sent through the real handler (its
+ * Hostile input: a corpus of malformed and adversarial events, each sent through the real handler (its
  * byte-level entry point) with real SDK clients against the emulator. The emulator holds a key that needs fixing,
  * and the events name it wherever they name a key, so acting on any of them would show up as a write. Every case
  * must end in a {@link MalformedEventException} with a short, printable message (no AWS call at all), or in a summary
@@ -341,7 +341,7 @@ class HostileEventsEmulatorTest {
             case MALFORMED_OR_KNOWN_CORE_BUG -> {
                 // Core's Json.readTree turns Jackson's CharConversionException (an IOException, not a
                 // JsonProcessingException) into UncheckedIOException. Still no AWS call, but not the documented
-                // exception: reported in docs/notes/issue-7-kms.md for core to fix. Either outcome passes here.
+                // exception. Either outcome passes here.
                 if (!(thrown instanceof MalformedEventException)) {
                     assertThat(thrown).isInstanceOf(UncheckedIOException.class)
                             .hasCauseInstanceOf(CharConversionException.class);

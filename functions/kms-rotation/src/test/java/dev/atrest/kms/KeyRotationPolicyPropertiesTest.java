@@ -14,7 +14,7 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Issue 7, property-based (jqwik): for any DescribeKey facts (known KMS values, unknown strings, missing fields), any
+ * Property-based (jqwik): for any DescribeKey facts (known KMS values, unknown strings, missing fields), any
  * rotation status and tags, and any valid policy, the pure policy decides a write only for a customer-managed,
  * symmetric, AWS_KMS-origin, Enabled, non-replica key out of policy and not exempt; the write always sets the
  * policy's period, and once written the key is compliant (one write converges, never a loop).

@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.kms.model.KeyUsageType;
 import software.amazon.awssdk.services.kms.model.OriginType;
 
 /**
- * Issue 7, chaos: 40 keys, 20% of every KMS request failing (throttling 400, 500 KMSInternalException, 500
+ * Chaos: 40 keys, 20% of every KMS request failing (throttling 400, 500 KMSInternalException, 500
  * InternalFailure, 503) through the emulator's fault layer with a fixed seed. A batch of CloudTrail events and then
  * the sweep are delivered the way Lambda's asynchronous invocation delivers them: an invocation that throws
  * {@link RetryableFailureException} is invoked again, up to {@value #MAX_ATTEMPTS} attempts (1 + the template's

@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.kms.model.GetKeyRotationStatusResponse;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 
 /**
- * Issue 7, races: EventBridge delivers at least once and in no guaranteed order. For each scenario (a person's KMS
+ * Races: EventBridge delivers at least once and in no guaranteed order. For each scenario (a person's KMS
  * calls on a key, each recorded by CloudTrail) three keys get the same calls:
  * <ul>
  *   <li>reference: each event delivered once, right after its call (the ideal delivery);</li>

@@ -23,7 +23,7 @@ import net.jqwik.api.constraints.StringLength;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Issue 7, property-based (jqwik): whatever JSON or bytes arrive, parsing ends in a {@link Trigger} whose fields are
+ * Property-based (jqwik): whatever JSON or bytes arrive, parsing ends in a {@link Trigger} whose fields are
  * valid, or in {@link MalformedEventException} with a short printable message; nothing else is ever thrown, and the
  * pure steps after parsing (scope check, triage) never throw at all.
  */
@@ -124,7 +124,7 @@ class TriggerParserPropertiesTest {
             assertClear(e);
             return;
         } catch (UncheckedIOException e) {
-            // Known core bug (docs/notes/issue-7-kms.md): Jackson's CharConversionException for bytes that look
+            // Jackson's CharConversionException for bytes that look
             // like UTF-32 is an IOException, not a JsonProcessingException, and escapes Json.readTree unmapped.
             assertThat(e).hasCauseInstanceOf(CharConversionException.class);
             return;

@@ -83,4 +83,83 @@ public record BackfillConfig(BucketScope scope, String targetKeyArn, boolean buc
         return new BackfillConfig(value, targetKeyArn, bucketKeyEnabled, dryRun, reportBucket, jobRoleArn,
                 lambdaPathArn, findingsTopicArn, eventBridge, accountId);
     }
+
+    /** Named settings instead of 10 positional ones (tests build configurations this way). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This configuration with some settings changed. */
+    public Builder toBuilder() {
+        return new Builder().scope(scope).targetKeyArn(targetKeyArn).bucketKeyEnabled(bucketKeyEnabled).dryRun(dryRun).reportBucket(reportBucket).jobRoleArn(jobRoleArn).lambdaPathArn(lambdaPathArn).findingsTopicArn(findingsTopicArn).enableEventBridge(enableEventBridge).accountId(accountId);
+    }
+
+    public static final class Builder {
+        private BucketScope scope;
+        private String targetKeyArn;
+        private boolean bucketKeyEnabled = true;
+        private boolean dryRun = true;
+        private String reportBucket;
+        private String jobRoleArn;
+        private String lambdaPathArn;
+        private String findingsTopicArn;
+        private boolean enableEventBridge;
+        private String accountId;
+
+        private Builder() {}
+
+        public Builder scope(BucketScope value) {
+            scope = value;
+            return this;
+        }
+
+        public Builder targetKeyArn(String value) {
+            targetKeyArn = value;
+            return this;
+        }
+
+        public Builder bucketKeyEnabled(boolean value) {
+            bucketKeyEnabled = value;
+            return this;
+        }
+
+        public Builder dryRun(boolean value) {
+            dryRun = value;
+            return this;
+        }
+
+        public Builder reportBucket(String value) {
+            reportBucket = value;
+            return this;
+        }
+
+        public Builder jobRoleArn(String value) {
+            jobRoleArn = value;
+            return this;
+        }
+
+        public Builder lambdaPathArn(String value) {
+            lambdaPathArn = value;
+            return this;
+        }
+
+        public Builder findingsTopicArn(String value) {
+            findingsTopicArn = value;
+            return this;
+        }
+
+        public Builder enableEventBridge(boolean value) {
+            enableEventBridge = value;
+            return this;
+        }
+
+        public Builder accountId(String value) {
+            accountId = value;
+            return this;
+        }
+
+        public BackfillConfig build() {
+            return new BackfillConfig(scope, targetKeyArn, bucketKeyEnabled, dryRun, reportBucket, jobRoleArn, lambdaPathArn, findingsTopicArn, enableEventBridge, accountId);
+        }
+    }
 }

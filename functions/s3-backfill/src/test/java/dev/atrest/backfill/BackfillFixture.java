@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.atrest.core.aws.ClientFactory;
 import dev.atrest.core.json.Json;
 import dev.atrest.s3.ReencryptConfig;
-import dev.atrest.s3.ReencryptMethod;
 import dev.atrest.s3.S3ReencryptHandler;
 import dev.atrest.testing.Emulator;
 import dev.atrest.testing.EventFiles;
@@ -62,8 +61,8 @@ final class BackfillFixture implements AutoCloseable {
     }
 
     BackfillConfig config(boolean dryRun, String... buckets) {
-        return new BackfillConfig(dev.atrest.core.config.BucketScope.listed(buckets), keyArn, true, dryRun, REPORTS,
-                ROLE, LAMBDA, null, false, ACCOUNT);
+        return BackfillConfig.builder().scope(dev.atrest.core.config.BucketScope.listed(buckets)).targetKeyArn(keyArn)
+                .dryRun(dryRun).reportBucket(REPORTS).jobRoleArn(ROLE).lambdaPathArn(LAMBDA).accountId(ACCOUNT).build();
     }
 
     S3BackfillHandler handler(BackfillConfig config) {
@@ -210,9 +209,9 @@ final class BackfillFixture implements AutoCloseable {
     }
 
     ReencryptConfig lambdaPath(boolean dryRun) {
-        return new ReencryptConfig(keyArn, true, dryRun, ReencryptMethod.AUTO, Set.of(),
-                ReencryptConfig.MAX_SINGLE_COPY_BYTES, ReencryptConfig.MIN_PART_BYTES, true, "AROAEXAMPLEROLEID1234", 4,
-                "123456789012", dev.atrest.core.config.BucketScope.listed(buckets));
+        return ReencryptConfig.builder().targetKeyArn(keyArn).dryRun(dryRun).partSizeBytes(ReencryptConfig.MIN_PART_BYTES)
+                .functionRoleId("AROAEXAMPLEROLEID1234").maxConcurrency(4).accountId("123456789012")
+                .scope(dev.atrest.core.config.BucketScope.listed(buckets)).build();
     }
 
     /** The summary's items with this action. */

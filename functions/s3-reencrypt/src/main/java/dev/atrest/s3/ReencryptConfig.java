@@ -86,25 +86,109 @@ public record ReencryptConfig(
     }
 
     public ReencryptConfig withDryRun(boolean value) {
-        return new ReencryptConfig(targetKeyArn, bucketKeyEnabled, value, method, compliantKeyArns,
-                multipartThresholdBytes, partSizeBytes, verifyAfterWrite, functionRoleId, maxConcurrency, accountId,
-                scope);
+        return toBuilder().dryRun(value).build();
     }
 
     public ReencryptConfig withMethod(ReencryptMethod value) {
-        return new ReencryptConfig(targetKeyArn, bucketKeyEnabled, dryRun, value, compliantKeyArns,
-                multipartThresholdBytes, partSizeBytes, verifyAfterWrite, functionRoleId, maxConcurrency, accountId,
-                scope);
+        return toBuilder().method(value).build();
     }
 
     public ReencryptConfig withMultipart(long threshold, long partSize) {
-        return new ReencryptConfig(targetKeyArn, bucketKeyEnabled, dryRun, method, compliantKeyArns,
-                threshold, partSize, verifyAfterWrite, functionRoleId, maxConcurrency, accountId, scope);
+        return toBuilder().multipartThresholdBytes(threshold).partSizeBytes(partSize).build();
     }
 
     public ReencryptConfig withScope(BucketScope value) {
-        return new ReencryptConfig(targetKeyArn, bucketKeyEnabled, dryRun, method, compliantKeyArns,
-                multipartThresholdBytes, partSizeBytes, verifyAfterWrite, functionRoleId, maxConcurrency, accountId,
-                value);
+        return toBuilder().scope(value).build();
+    }
+
+    /** Named settings instead of 12 positional ones (tests build configurations this way). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** This configuration with some settings changed. */
+    public Builder toBuilder() {
+        return new Builder().targetKeyArn(targetKeyArn).bucketKeyEnabled(bucketKeyEnabled).dryRun(dryRun).method(method).compliantKeyArns(compliantKeyArns).multipartThresholdBytes(multipartThresholdBytes).partSizeBytes(partSizeBytes).verifyAfterWrite(verifyAfterWrite).functionRoleId(functionRoleId).maxConcurrency(maxConcurrency).accountId(accountId).scope(scope);
+    }
+
+    public static final class Builder {
+        private String targetKeyArn;
+        private boolean bucketKeyEnabled = true;
+        private boolean dryRun = true;
+        private ReencryptMethod method = ReencryptMethod.AUTO;
+        private Set<String> compliantKeyArns = Set.of();
+        private long multipartThresholdBytes = MAX_SINGLE_COPY_BYTES;
+        private long partSizeBytes = DEFAULT_PART_BYTES;
+        private boolean verifyAfterWrite = true;
+        private String functionRoleId;
+        private int maxConcurrency = DEFAULT_CONCURRENCY;
+        private String accountId;
+        private BucketScope scope;
+
+        private Builder() {}
+
+        public Builder targetKeyArn(String value) {
+            targetKeyArn = value;
+            return this;
+        }
+
+        public Builder bucketKeyEnabled(boolean value) {
+            bucketKeyEnabled = value;
+            return this;
+        }
+
+        public Builder dryRun(boolean value) {
+            dryRun = value;
+            return this;
+        }
+
+        public Builder method(ReencryptMethod value) {
+            method = value;
+            return this;
+        }
+
+        public Builder compliantKeyArns(Set<String> value) {
+            compliantKeyArns = value;
+            return this;
+        }
+
+        public Builder multipartThresholdBytes(long value) {
+            multipartThresholdBytes = value;
+            return this;
+        }
+
+        public Builder partSizeBytes(long value) {
+            partSizeBytes = value;
+            return this;
+        }
+
+        public Builder verifyAfterWrite(boolean value) {
+            verifyAfterWrite = value;
+            return this;
+        }
+
+        public Builder functionRoleId(String value) {
+            functionRoleId = value;
+            return this;
+        }
+
+        public Builder maxConcurrency(int value) {
+            maxConcurrency = value;
+            return this;
+        }
+
+        public Builder accountId(String value) {
+            accountId = value;
+            return this;
+        }
+
+        public Builder scope(BucketScope value) {
+            scope = value;
+            return this;
+        }
+
+        public ReencryptConfig build() {
+            return new ReencryptConfig(targetKeyArn, bucketKeyEnabled, dryRun, method, compliantKeyArns, multipartThresholdBytes, partSizeBytes, verifyAfterWrite, functionRoleId, maxConcurrency, accountId, scope);
+        }
     }
 }

@@ -25,7 +25,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Issue 7, jqwik: events generated at random, or real sample events with fields removed or replaced by anything, never
+ * Property-based (jqwik): events generated at random, or real sample events with fields removed or replaced by anything, never
  * make the parser throw anything but MalformedEventException; what it accepts is always usable: every task either
  * names a problem, or a bucket and a key S3 could hold.
  */
@@ -118,7 +118,7 @@ class EventParserPropertiesTest {
         } catch (MalformedEventException e) {
             return;
         } catch (UncheckedIOException e) {
-            // The known core bug (issue-7-kms.md): Jackson's CharConversionException on UTF-32-looking bytes.
+            // Jackson's CharConversionException on UTF-32-looking bytes.
             assertThat(e.getCause()).isInstanceOf(CharConversionException.class);
             return;
         }

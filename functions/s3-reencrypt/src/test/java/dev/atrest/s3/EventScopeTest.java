@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Issue 7: the account/region scope of events, echo bounds, and the "overwritten meanwhile" rule. Pure. */
+/** The account/region scope of events, echo bounds, and the "overwritten meanwhile" rule. Pure. */
 class EventScopeTest {
     static JsonNode json(String s) {
         return Json.readTree(new ByteArrayInputStream(s.getBytes(StandardCharsets.UTF_8)));

@@ -18,7 +18,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Issue 7, jqwik: the pure policy never decides a write for an object that is already compliant, and never decides
+ * Property-based (jqwik): the pure policy never decides a write for an object that is already compliant, and never decides
  * a copy (directly, or as the fallback after a rejected UpdateObjectEncryption) for SSE-C, DSSE-KMS, unknown
  * encryption, delete markers or missing objects.
  */

@@ -56,9 +56,9 @@ final class S3Fixture implements AutoCloseable {
     }
 
     static ReencryptConfig config(String keyArn, Set<String> compliant, boolean verify, int concurrency) {
-        return new ReencryptConfig(keyArn, true, false, ReencryptMethod.AUTO, compliant,
-                ReencryptConfig.MAX_SINGLE_COPY_BYTES, ReencryptConfig.MIN_PART_BYTES, verify, ROLE_ID, concurrency,
-                ACCOUNT, SCOPE);
+        return ReencryptConfig.builder().targetKeyArn(keyArn).dryRun(false).compliantKeyArns(compliant)
+                .partSizeBytes(ReencryptConfig.MIN_PART_BYTES).verifyAfterWrite(verify).functionRoleId(ROLE_ID)
+                .maxConcurrency(concurrency).accountId(ACCOUNT).scope(SCOPE).build();
     }
 
     void versioned(String bucket) {

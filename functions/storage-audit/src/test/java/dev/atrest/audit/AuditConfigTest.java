@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * Issue 7, config validation: every invalid value of every variable the template gives StorageAuditFunction fails
+ * Config validation: every invalid value of every variable the template gives StorageAuditFunction fails
  * init with a {@link ConfigException} naming the variable, never another exception and never a later failure.
  */
 class AuditConfigTest {

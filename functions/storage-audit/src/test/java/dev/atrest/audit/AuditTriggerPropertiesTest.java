@@ -27,7 +27,7 @@ import net.jqwik.api.constraints.StringLength;
 import net.jqwik.api.statistics.Statistics;
 
 /**
- * Issue 7, property-based (jqwik): whatever JSON or bytes arrive, {@link AuditTrigger#parse} returns a trigger with
+ * Property-based (jqwik): whatever JSON or bytes arrive, {@link AuditTrigger#parse} returns a trigger with
  * a schedule source or throws {@link MalformedEventException} with a short printable message; nothing else. Every
  * valid scheduled event parses, and its scope decision matches an independent statement of the rule: acted on
  * exactly when every account and region it names is the function's own.

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.securityhub.model.AwsSecurityFinding;
 
 /**
- * Issue 7, the rule that matters most for a security audit: a read that failed is no evidence of compliance. Every
+ * The rule that matters most for a security audit: a read that failed is no evidence of compliance. Every
  * resource behind an open finding is fixed or deleted, then one read of the audit fails on every attempt. The
  * findings of what that read could not see must stay open (and the failure must be reported), while every other
  * finding is resolved: the same run shows that resolution works where the audit did see.

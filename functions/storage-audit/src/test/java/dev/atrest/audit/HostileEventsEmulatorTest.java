@@ -29,7 +29,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * Issue 7, hostile input: malformed and adversarial scheduled events, each sent through the real handler (its
+ * Hostile input: malformed and adversarial scheduled events, each sent through the real handler (its
  * byte-level entry point, with a Lambda context) with real SDK clients against the emulator. The handler is configured
  * to write everything it can write (Security Hub, SNS, tags, EBS default encryption, DRY_RUN=false) and the account
  * holds a non-compliant resource of every kind, so acting on any event would show up as a request and a write. Every

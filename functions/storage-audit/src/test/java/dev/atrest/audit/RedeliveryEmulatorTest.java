@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Issue 7, redelivery: EventBridge and Scheduler deliver at least once, so the same scheduled event can arrive twice,
+ * Redelivery: EventBridge and Scheduler deliver at least once, so the same scheduled event can arrive twice,
  * and an older one can arrive after a newer one. Delivered again, the audit must leave exactly the state one
  * delivery left: the same finding ids with the same status, no duplicate finding, one marker tag per resource, the
  * EBS default changed once, and no write beyond re-importing the same findings and one more summary.

@@ -51,7 +51,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * Issue 7, chaos: 20% of every request the audit makes (EC2, EFS, S3, Security Hub, SNS, STS and KMS) fails through
+ * Chaos: 20% of every request the audit makes (EC2, EFS, S3, Security Hub, SNS, STS and KMS) fails through
  * the emulator's fault layer with a fixed seed: throttling, 500, 503 and dropped connections. Two regions hold tens of
  * resources of every kind, EBS encryption by default is off in one, Security Hub is on in both and the SNS summary
  * reaches an SQS queue. A healthy audit first leaves findings open; then some resources are fixed or deleted; then

@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * opted-out ones (read once per bucket per container), its own writes recognised by its role's id, not by a session
  * name anyone can choose, and a deleted object reported as gone.
  */
-class S3ScopeEmulatorIT extends S3EmulatorTest {
+class S3ScopeEmulatorTest extends S3EmulatorTest {
 
     @Test
     void anEventForABucketOutsideTheListCostsNoRequest() {

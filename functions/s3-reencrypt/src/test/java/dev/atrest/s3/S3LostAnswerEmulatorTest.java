@@ -14,7 +14,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * meets the function's own write. The end state must be the one a clean run gives, and the report must say the
  * write is ours: CHANGED and verified, never "overwritten by a newer write", never a failure.
  */
-class S3LostAnswerIT extends S3EmulatorTest {
+class S3LostAnswerEmulatorTest extends S3EmulatorTest {
 
     @ParameterizedTest(name = "{0} answer lost ({1}, versioned {3})")
     @CsvSource({

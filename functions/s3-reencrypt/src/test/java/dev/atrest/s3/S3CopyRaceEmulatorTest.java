@@ -24,7 +24,7 @@ import software.amazon.awssdk.services.s3.model.TaggingDirective;
  * function restores it on top (encrypted); without versions it sees the change before it writes, or (in the window
  * S3 leaves there) reports what it cannot see.
  */
-class S3CopyRaceEmulatorIT extends S3EmulatorTest {
+class S3CopyRaceEmulatorTest extends S3EmulatorTest {
     static final String KEY = "race/ledger.csv";
     static final String VERSIONED = "atrest-versioned";
 

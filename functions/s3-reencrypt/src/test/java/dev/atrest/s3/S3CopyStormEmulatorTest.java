@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.s3.model.TaggingDirective;
  * versions the writers leave the storage class alone: a change of it landing in the milliseconds between the
  * function's last read and its copy is the residual window the README names.
  */
-class S3CopyStormEmulatorIT extends S3EmulatorTest {
+class S3CopyStormEmulatorTest extends S3EmulatorTest {
     static final int KEYS = 12;
     static final int WRITES_PER_KEY = 6;
     static final String VERSIONED = "atrest-storm";

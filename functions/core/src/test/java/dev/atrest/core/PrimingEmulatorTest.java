@@ -14,7 +14,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 @ExtendWith(EmulatorExtension.class)
-class PrimingIT {
+class PrimingEmulatorTest {
 
     @Test
     void primedCallsAreStoppedBeforeTransmissionAndOthersAreNot(Emulator emulator) {

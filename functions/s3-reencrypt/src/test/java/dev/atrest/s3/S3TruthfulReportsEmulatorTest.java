@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * id "null" names the object written without versioning, and a multipart upload that could not be aborted is named
  * in the result and aborted by the next copy of the object.
  */
-class S3TruthfulReportsEmulatorIT extends S3EmulatorTest {
+class S3TruthfulReportsEmulatorTest extends S3EmulatorTest {
 
     static String batch(String key, String versionId) {
         return "{\"invocationSchemaVersion\":\"2.0\",\"invocationId\":\"i\",\"tasks\":[{\"taskId\":\"t\",\"s3Bucket\":\""

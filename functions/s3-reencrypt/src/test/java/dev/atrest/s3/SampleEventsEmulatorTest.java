@@ -26,22 +26,22 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * The object each names is read with aws-lambda-java-tests into the runtime's own event types, so the samples are
  * checked against those types and the handler's own parsing is checked against the runtime's decoding.
  */
-class SampleEventsEmulatorIT extends S3EmulatorTest {
+class SampleEventsEmulatorTest extends S3EmulatorTest {
 
     /** Where a sample's object is, how to seed it, what must happen, and the S3 requests that may cost. */
     record Case(Function<String, String[]> object, ServerSideEncryption seeded, String outcome,
                 List<String> s3Operations) {}
 
     static final Map<String, Case> CASES = Map.of(
-            "s3-put.json", new Case(SampleEventsEmulatorIT::notificationObject, ServerSideEncryption.AES256,
+            "s3-put.json", new Case(SampleEventsEmulatorTest::notificationObject, ServerSideEncryption.AES256,
                     "CHANGED", List.of("HeadObject", "UpdateObjectEncryption", "HeadObject")),
-            "s3-put-self-caused.json", new Case(SampleEventsEmulatorIT::notificationObject,
+            "s3-put-self-caused.json", new Case(SampleEventsEmulatorTest::notificationObject,
                     ServerSideEncryption.AES256, "SKIPPED", List.of()),
-            "eventbridge-object-created.json", new Case(SampleEventsEmulatorIT::eventBridgeObject,
+            "eventbridge-object-created.json", new Case(SampleEventsEmulatorTest::eventBridgeObject,
                     ServerSideEncryption.AES256, "CHANGED", List.of("HeadObject", "UpdateObjectEncryption",
                     "HeadObject")),
-            "s3-batch-v2.json", new Case(SampleEventsEmulatorIT::batchObject, null, "Succeeded",
-                    S3ReencryptEmulatorIT.UNVERSIONED_COPY));
+            "s3-batch-v2.json", new Case(SampleEventsEmulatorTest::batchObject, null, "Succeeded",
+                    S3ReencryptEmulatorTest.UNVERSIONED_COPY));
 
     static Stream<String> samples() {
         return CASES.keySet().stream().sorted();
@@ -67,7 +67,7 @@ class SampleEventsEmulatorIT extends S3EmulatorTest {
     }
 
     static String text(String file) {
-        try (InputStream in = SampleEventsEmulatorIT.class.getClassLoader().getResourceAsStream(file)) {
+        try (InputStream in = SampleEventsEmulatorTest.class.getClassLoader().getResourceAsStream(file)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -77,7 +77,7 @@ class SampleEventsEmulatorIT extends S3EmulatorTest {
     @Test
     void everyS3SampleHasACase() throws IOException {
         try (Stream<java.nio.file.Path> files = java.nio.file.Files.list(
-                java.nio.file.Path.of(SampleEventsEmulatorIT.class.getClassLoader().getResource("s3-put.json")
+                java.nio.file.Path.of(SampleEventsEmulatorTest.class.getClassLoader().getResource("s3-put.json")
                         .getPath()).getParent())) {
             assertThat(files.map(p -> p.getFileName().toString())
                     .filter(n -> n.startsWith("s3-") || n.startsWith("eventbridge-object-"))

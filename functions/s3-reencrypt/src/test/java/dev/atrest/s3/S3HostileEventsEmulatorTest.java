@@ -26,13 +26,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
- * Issue 7, hostile input: malformed and adversarial events through the real stream entry point, with real SDK
+ * Hostile input: malformed and adversarial events through the real stream entry point, with real SDK
  * clients against the emulator. Every case names (or tries to name) a seeded SSE-S3 object, so acting on it would
  * show up as a write. Each ends in a clear MalformedEventException or in items that are reported as skipped or
  * rejected (Batch: PermanentFailure, or Succeeded with a SKIPPED result string), never in another exception, and never
  * in a write (request log).
  */
-class S3HostileEventsEmulatorIT extends S3EmulatorTest {
+class S3HostileEventsEmulatorTest extends S3EmulatorTest {
     static final String VICTIM = "victim.txt";
     static final Set<String> WRITES = Set.of("PutObject", "CopyObject", "UpdateObjectEncryption", "UploadPartCopy",
             "UploadPart", "CreateMultipartUpload", "CompleteMultipartUpload", "PutObjectTagging", "DeleteObject",

@@ -37,14 +37,14 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.Tag;
 
 /**
- * Issue 7, chaos: 60 objects, 20% of S3 requests failing (SlowDown 503, InternalError 500, ServiceUnavailable 503)
+ * Chaos: 60 objects, 20% of S3 requests failing (SlowDown 503, InternalError 500, ServiceUnavailable 503)
  * with a fixed seed, processed through S3 notifications (Lambda's asynchronous retry model: up to 3 attempts, then
  * the on-failure destination) and an S3 Batch Operations job (TemporaryFailure tasks re-run, bounded). Every object
  * ends SSE-KMS under the target key with a Bucket Key, or is in the failure channel; nothing is half-written; no
  * multipart upload is left behind. Run with the SDK's default retries and with SDK retries off.
  */
 @ExtendWith(EmulatorExtension.class)
-class S3ChaosEmulatorIT {
+class S3ChaosEmulatorTest {
     static final long SEED = 20261127L;
     static final int LAMBDA_ATTEMPTS = 3; // 1 + EventInvokeConfig MaximumRetryAttempts 2
     static final int BATCH_ROUNDS = 3;

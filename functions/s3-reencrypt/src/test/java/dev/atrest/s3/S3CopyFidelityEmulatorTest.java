@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
  * Object Lock, copied with CopyObject and with UploadPartCopy; the full end state is compared with the state before,
  * and the older versions with themselves. Each case's S3 requests are counted from the emulator's log.
  */
-class S3CopyFidelityEmulatorIT extends S3EmulatorTest {
+class S3CopyFidelityEmulatorTest extends S3EmulatorTest {
     static final String ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers";
     static final String READER = "1234abcd1234abcd1234abcd1234abcd1234abcd1234abcd1234abcd1234abcd";
     static final long MULTIPART_BYTES = ReencryptConfig.MIN_PART_BYTES + 1000;
@@ -194,7 +194,7 @@ class S3CopyFidelityEmulatorIT extends S3EmulatorTest {
                 .path("items").get(0);
 
         assertThat(item.path("outcome").asText()).as(item.toString()).isEqualTo("CHANGED");
-        assertThat(f.s3Operations()).isEqualTo(S3ReencryptEmulatorIT.UNVERSIONED_COPY);
+        assertThat(f.s3Operations()).isEqualTo(S3ReencryptEmulatorTest.UNVERSIONED_COPY);
         assertThat(ObjectSnapshot.current(f.s3, "atrest-enforced", "k")).isEqualTo(before.encrypted(f.keyArn));
     }
 

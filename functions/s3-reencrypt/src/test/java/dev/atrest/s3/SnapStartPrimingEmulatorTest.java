@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /** The SnapStart hooks run the hot path without sending anything, and the function works after a restore. */
-class SnapStartPrimingIT extends S3EmulatorTest {
+class SnapStartPrimingEmulatorTest extends S3EmulatorTest {
 
     @Test
     void primingSendsNothingAndTheRestoredHandlerStillReencrypts() throws Exception {

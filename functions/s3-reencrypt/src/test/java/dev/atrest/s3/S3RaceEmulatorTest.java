@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * write, so every size proves the rule; make test runs 250 objects (about 60 forced races), make test-full 1,000.
  */
 @org.junit.jupiter.api.Tag("sized")
-class S3RaceEmulatorIT extends S3EmulatorTest {
+class S3RaceEmulatorTest extends S3EmulatorTest {
     static final int OBJECTS_PER_MODE = dev.atrest.testing.TestSize.of(125, 500);
     static final int RECORDS_PER_EVENT = 100;
 

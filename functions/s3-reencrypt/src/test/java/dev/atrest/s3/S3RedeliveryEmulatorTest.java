@@ -20,12 +20,12 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
- * Issue 7, at-least-once delivery: the same events delivered twice, and late and out of order (newer first, then
+ * At-least-once delivery: the same events delivered twice, and late and out of order (newer first, then
  * older, each twice), end in the same state as one in-order delivery. Each scenario writes two versions of an object
  * (as a person would) on three keys: reference, duplicated, late-and-reversed.
  */
-class S3RedeliveryEmulatorIT extends S3EmulatorTest {
-    static final Set<String> WRITES = S3HostileEventsEmulatorIT.WRITES;
+class S3RedeliveryEmulatorTest extends S3EmulatorTest {
+    static final Set<String> WRITES = S3HostileEventsEmulatorTest.WRITES;
 
     enum Scenario {
         SSE_S3_THEN_UNENCRYPTED(ServerSideEncryption.AES256, null, ReencryptMethod.AUTO, false, "notification"),

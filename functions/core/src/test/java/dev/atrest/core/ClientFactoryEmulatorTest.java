@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 
 @ExtendWith(EmulatorExtension.class)
-class ClientFactoryIT {
+class ClientFactoryEmulatorTest {
 
     @Test
     void clientsReachTheStandardEndpointOverPathStyleHttp(Emulator emulator) {

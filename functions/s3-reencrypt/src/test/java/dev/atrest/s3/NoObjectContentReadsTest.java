@@ -13,15 +13,15 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 7, "the functions never read object contents: all S3 work is server-side". Runs after every other Jupiter
+ * "The functions never read object contents: all S3 work is server-side". Runs after every other Jupiter
  * class of the module (junit-platform.properties orders classes by @Order), so {@link S3CallLog}, which watches
  * every S3 client of the test JVM, has seen every scenario of the suite: the function's own code (a main
  * {@code dev.atrest.s3} class on the calling thread) must have made no GetObject. Plus a static check of the main
- * sources. Each issue-7 scenario test also asserts zero GetObject in the emulator's request log while the function
+ * sources. Each scenario test also asserts zero GetObject in the emulator's request log while the function
  * runs.
  */
 @Order(Integer.MAX_VALUE)
-class NoObjectContentReadsIT {
+class NoObjectContentReadsTest {
     static final Pattern CONTENT_READ = Pattern.compile(
             "\\bgetObject(AsBytes|AsInputStream)?\\s*\\(|GetObjectRequest|ResponseTransformer|selectObjectContent");
 

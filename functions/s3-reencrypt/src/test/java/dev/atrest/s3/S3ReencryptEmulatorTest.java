@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.s3.model.StorageClass;
 import software.amazon.awssdk.services.s3.model.Tag;
 
 /** The function against the emulator over HTTP: every S3-facing path, with the S3 requests each costs counted. */
-class S3ReencryptEmulatorIT extends S3EmulatorTest {
+class S3ReencryptEmulatorTest extends S3EmulatorTest {
     /**
      * An in-place CopyObject in a bucket without versions: the object, its ACL, the object again right before the
      * write (a write that keeps the ETag cannot be seen after it there), the copy, the verification.
