@@ -3,8 +3,9 @@ init plus one priming variant, in fresh JVMs, variants alternated run by run so 
 lands on all of them. The figure that matters is first_ms: what the first event after a restore would cost.
 
 Variants: none; atrest (the functions' own prime(): SDK requests built, marshalled and signed, stopped before
-transmission); sdk (the AWS SDK's SdkWarmUp with canned responses, which also warms response parsing);
-powertools (Powertools' ClassPreLoader); and their combinations."""
+transmission, and for the audit and the KMS function also the SDK's warm-up, which measured better there); sdk (the
+AWS SDK's SdkWarmUp alone, with canned responses, which also warms response parsing); powertools (Powertools'
+ClassPreLoader); and their combinations."""
 import json
 import os
 import statistics

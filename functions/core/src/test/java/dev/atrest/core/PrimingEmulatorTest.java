@@ -37,4 +37,11 @@ class PrimingEmulatorTest {
             assertThat(Priming.stoppedRequests() - before).isEqualTo(2);
         }
     }
+
+    @Test
+    void responseParsingIsWarmedFromCannedAnswersWithoutARequest(Emulator emulator) {
+        // S3's module has a warm-up provider; a client class with none is left cold without failing priming.
+        Priming.responseParsing(S3Client.class, software.amazon.awssdk.core.SdkClient.class);
+        assertThat(emulator.requests()).as("nothing left the process").isEmpty();
+    }
 }

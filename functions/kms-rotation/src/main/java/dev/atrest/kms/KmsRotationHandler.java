@@ -71,6 +71,7 @@ public final class KmsRotationHandler extends JsonHandler {
         KmsGateway kms = kmsGateways.apply(service.homeRegion());
         String key = "arn:aws:kms:" + service.homeRegion() + ":111122223333:key/" + PRIMING_KEY_ID;
         Priming.offline(() -> kms.describe(key), () -> kms.rotationStatus(key));
+        Priming.responseParsing(KmsClient.class);
     }
 
     private static final String PRIMING_KEY_ID = "00000000-0000-4000-8000-000000000000";

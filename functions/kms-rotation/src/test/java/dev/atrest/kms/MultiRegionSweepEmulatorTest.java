@@ -203,7 +203,7 @@ class MultiRegionSweepEmulatorTest {
     /** The Region of a key ARN. */
     private static final class Arn {
         static String region(String arn) {
-            return arn.split(":")[3];
+            return software.amazon.awssdk.arns.Arn.fromString(arn).region().orElseThrow();
         }
     }
 }

@@ -262,6 +262,10 @@ public final class StorageAuditService {
         AuditRun run = newRun("111122223333", AccountIdentity.partition(homeRegion), Instant.now());
         Priming.offline(checks.checks().stream().filter(c -> c.reach() == CheckReach.REGION)
                 .map(c -> (Runnable) () -> primeOne(c, run)).toArray(Runnable[]::new));
+        // The answers those requests never got: the audit parses several services' responses on its first run.
+        Priming.responseParsing(software.amazon.awssdk.services.ec2.Ec2Client.class,
+                software.amazon.awssdk.services.efs.EfsClient.class, software.amazon.awssdk.services.fsx.FSxClient.class,
+                software.amazon.awssdk.services.s3.S3Client.class, software.amazon.awssdk.services.kms.KmsClient.class);
     }
 
     private <R, S> void primeOne(AuditCheck<R, S> check, AuditRun run) {

@@ -147,8 +147,8 @@ class AuditTriggerPropertiesTest {
         boolean ours = (valid.account() == null || valid.account().equals(OWN))
                 && (valid.region() == null || valid.region().equals(HOME))
                 && valid.resources().stream().allMatch(arn -> {
-                    String[] p = arn.split(":", 6);
-                    return (p[3].isEmpty() || p[3].equals(HOME)) && (p[4].isEmpty() || p[4].equals(OWN));
+                    software.amazon.awssdk.arns.Arn a = software.amazon.awssdk.arns.Arn.fromString(arn);
+                    return a.region().map(HOME::equals).orElse(true) && a.accountId().map(OWN::equals).orElse(true);
                 });
         Optional<String> skip = trigger.outOfScope(OWN, HOME);
         assertThat(skip.isEmpty()).as("acted on").isEqualTo(ours);

@@ -291,7 +291,7 @@ class StorageAuditChaosEmulatorTest {
                 }
                 case "IMPORT_FINDINGS" -> {
                     if (failed) {
-                        imports.add(resource.split(":")[3]);
+                        imports.add(software.amazon.awssdk.arns.Arn.fromString(resource).region().orElseThrow());
                     }
                 }
                 case "PUBLISH" -> publish |= failed;
