@@ -143,6 +143,11 @@ def test_the_variables_that_stand_for_a_parameter_are_known():
     behind = env.parameters_behind("StorageAuditFunction")
     assert behind["TAG_RESOURCES"] == "TagResources" and behind["DRY_RUN"] == "DryRun"
     assert "POWERTOOLS_SERVICE_NAME" not in behind  # a literal, not a parameter
+    # !If [CreateKey, <created key>, !Ref TargetKmsKeyArn]: a caller's key is the parameter's, so the role names it.
+    assert env.parameters_behind("S3ReencryptFunction")["TARGET_KMS_KEY_ARN"] == "TargetKmsKeyArn"
+    given = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    _, variables = env.with_overrides({"TargetKmsKeyArn": given}).function("S3ReencryptFunction")
+    assert variables["TARGET_KMS_KEY_ARN"] == given
 
 
 def test_the_function_knows_its_account_and_the_unique_id_of_the_role_sam_adds():

@@ -161,9 +161,18 @@ class TemplateEnvironment:
         return found
 
     def parameters_behind(self, logical_id):
-        """{variable: parameter} for the function's variables that are exactly a parameter (!Ref Name)."""
-        return {k: v["Ref"] for k, v in self._variables(logical_id).items()
-                if isinstance(v, dict) and list(v) == ["Ref"] and v["Ref"] in self.params}
+        """{variable: parameter} for the function's variables that stand for a parameter: exactly !Ref Name, or
+        !If [Condition, <other>, !Ref Name] (TARGET_KMS_KEY_ARN: the given key, unless the stack creates one).
+        A caller's value for the variable is then the parameter's, so the role's policy names what the function
+        uses; main() checks that the parameter indeed selects the !Ref branch."""
+        behind = {}
+        for k, v in self._variables(logical_id).items():
+            if isinstance(v, dict) and list(v) == ["Fn::If"] and isinstance(v["Fn::If"], list) \
+                    and len(v["Fn::If"]) == 3:
+                v = v["Fn::If"][2]
+            if isinstance(v, dict) and list(v) == ["Ref"] and v["Ref"] in self.params:
+                behind[k] = v["Ref"]
+        return behind
 
     def _variables(self, logical_id):
         merged = {}
@@ -541,6 +550,10 @@ def main(argv=None):
         overrides = {**overrides, **implied}
         tmpl = tmpl.with_overrides(implied)
         props, fn_env = tmpl.function(args.function)
+        for var, param in tmpl.parameters_behind(args.function).items():
+            if param in implied and fn_env.get(var) != implied[param]:
+                raise SystemExit(f"invoke: {var}={implied[param]!r} does not reach the function through parameter "
+                                 f"{param} (another condition picks its value); set ATREST_PARAM_ parameters instead")
         task_root = os.path.join(args.build_dir, args.function)
     if not os.path.isdir(os.path.join(task_root, "lib")):
         raise SystemExit(f"invoke: no build artifact at {task_root}; run `make sam-build` first")

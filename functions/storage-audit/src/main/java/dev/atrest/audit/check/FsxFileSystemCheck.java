@@ -1,11 +1,9 @@
 package dev.atrest.audit.check;
 
 import dev.atrest.audit.aws.FsxGateway;
-import dev.atrest.core.findings.Finding;
 import dev.atrest.core.findings.Severity;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -13,7 +11,7 @@ import java.util.function.Consumer;
  * required. FSx always encrypts at rest, so without REQUIRE_CUSTOMER_MANAGED_KEY every file system passes. Security
  * Hub has no control for it. Reports only: a file system's key cannot be changed.
  */
-public final class FsxFileSystemCheck implements AuditCheck<FsxGateway.FsxResource, FsxKeyState> {
+public final class FsxFileSystemCheck extends FsxKeyCheck {
     public static final CheckDefinition DEFINITION = new CheckDefinition("fsx-file-system-key", null,
             "FSx file system is not encrypted under a customer managed key as required", Severity.MEDIUM, "Other",
             "An FSx file system's key cannot be changed: back it up, restore the backup to a new file system "
@@ -21,25 +19,13 @@ public final class FsxFileSystemCheck implements AuditCheck<FsxGateway.FsxResour
                     + "it, then delete the old file system. Lustre scratch file systems cannot use a KMS key: use a "
                     + "persistent deployment type.");
 
-    private final FsxGateway fsx;
-
     public FsxFileSystemCheck(FsxGateway fsx) {
-        this.fsx = fsx;
+        super(fsx, "file-system/", "fsx:DescribeFileSystems");
     }
 
     @Override
     public CheckDefinition definition() {
         return DEFINITION;
-    }
-
-    @Override
-    public CheckReach reach() {
-        return CheckReach.REGION;
-    }
-
-    @Override
-    public Set<String> readActions() {
-        return Set.of("fsx:DescribeFileSystems", "kms:DescribeKey");
     }
 
     @Override
@@ -50,39 +36,23 @@ public final class FsxFileSystemCheck implements AuditCheck<FsxGateway.FsxResour
     }
 
     @Override
-    public boolean audits(String resourceId) {
-        return ResourceArns.id(resourceId, "fsx", "file-system/").isPresent();
+    Optional<FsxGateway.FsxResource> findById(String region, String id) {
+        return fsx.fileSystem(region, id);
     }
 
     @Override
-    public Optional<FsxGateway.FsxResource> find(AuditRun run, String region, String resourceId) {
-        return ResourceArns.id(resourceId, "fsx", "file-system/").flatMap(id -> fsx.fileSystem(region, id));
-    }
-
-    @Override
-    public String region(FsxGateway.FsxResource fs) {
-        return fs.region();
-    }
-
-    @Override
-    public FsxKeyState describe(AuditRun run, FsxGateway.FsxResource fs) {
-        return FsxKeyRule.describe(run, fs);
-    }
-
-    @Override
-    public Set<FactKind<?>> produces() {
-        return Set.of(KeyUse.KIND);
-    }
-
-    @Override
-    public void share(FsxKeyState fs, RunFacts facts) {
-        FsxKeyRule.share(fs, facts, DEFINITION.id());
-    }
-
-    @Override
-    public Finding evaluate(FsxKeyState fs, RunContext context) {
-        String what = (fs.type() == null ? "FSx" : fs.type()) + " file system"
+    String what(FsxKeyState fs) {
+        return (fs.type() == null ? "FSx" : fs.type()) + " file system"
                 + (fs.detail() == null ? "" : " (" + fs.detail() + ")");
-        return FsxKeyRule.evaluate(DEFINITION, fs, context, what, "fileSystemId", "deploymentType");
+    }
+
+    @Override
+    String idDetail() {
+        return "fileSystemId";
+    }
+
+    @Override
+    String extraDetail() {
+        return "deploymentType";
     }
 }
