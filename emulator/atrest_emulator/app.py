@@ -85,6 +85,7 @@ class EmulatorApp:
             self.log.add({"service": call.service, "operation": call.operation,
                           "method": environ.get("REQUEST_METHOD"), "path": path,
                           "query": environ.get("QUERY_STRING", ""), "region": region, "account": account,
+                          "client": _client(environ),
                           "status": None, "extension": True, "dropped": True, "ms": 0})
             return []
         finally:
@@ -95,6 +96,7 @@ class EmulatorApp:
             self.log.add({"service": call.service, "operation": call.operation,
                           "method": environ.get("REQUEST_METHOD"), "path": path,
                           "query": environ.get("QUERY_STRING", ""), "region": region, "account": account,
+                          "client": _client(environ),
                           "status": status_holder.get("status"), "extension": response is not None,
                           "dropped": "after", "ms": round((time.monotonic() - started) * 1000, 2)})
             return []
@@ -107,6 +109,7 @@ class EmulatorApp:
                 "query": environ.get("QUERY_STRING", ""),
                 "region": region,
                 "account": account,
+                "client": _client(environ),
                 "status": status_holder.get("status"),
                 "extension": response is not None and denied is None,
                 "denied": denied is not None,
@@ -156,6 +159,12 @@ def _drop(environ):
         except OSError:
             pass
         sock.close()
+
+
+def _client(environ):
+    """The SDK that sent the request, as the first token of its User-Agent ("aws-sdk-java/2.x", "Boto3/1.x"):
+    tells atrest's functions from the local tools and tests that share the emulator with them. Bounded."""
+    return (environ.get("HTTP_USER_AGENT") or "").split(" ", 1)[0][:64]
 
 
 def _read_body(environ):

@@ -3,7 +3,9 @@
 findings, finding aggregator and administrator view (securityhub_ext)."""
 import json
 
+import boto3
 import pytest
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from atrest_emulator.fixtures import make_organization
@@ -31,6 +33,19 @@ def test_an_assumed_role_session_acts_in_the_roles_account_and_the_log_says_so(c
     kms_calls = [e for e in request_log() if e["service"] == "kms"]
     assert [(e["operation"], e["account"]) for e in kms_calls] == [("CreateKey", alpha)]
     assert client("sts").get_caller_identity()["Account"] == DEFAULT
+
+
+def test_the_log_names_the_sdk_of_each_request_bounded(client, request_log, endpoint):
+    """The bench counts atrest's own requests (the Java SDK's), not those of the local tools beside it."""
+    def kms_as(agent):
+        return boto3.client("kms", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
+                            aws_secret_access_key="testing", config=Config(user_agent=agent))
+    client("kms").list_keys()
+    kms_as("aws-sdk-java/2.57.8 " + "x" * 500).list_keys()
+    kms_as("y" * 500).list_keys()
+    agents = [e["client"] for e in request_log() if e["operation"] == "ListKeys"]
+    assert agents[0].startswith("Boto3/")
+    assert agents[1:] == ["aws-sdk-java/2.57.8", "y" * 64]
 
 
 def test_kms_keys_belong_to_one_account(client, two):
