@@ -115,8 +115,9 @@ checks: setup $(CHECKOV_VENV)/.installed
 
 # Every correctness check. The Java build and tests run beside lint and the emulator's tests (two lanes, each
 # output printed whole when it ends): each lane waits much of its time on the emulator's or the JVM's I/O, so on two
-# cores the pair takes little more than the longer one. The end-to-end tests need the Java build's artifacts.
-test: setup $(CHECKOV_VENV)/.installed ric
+# cores the pair takes little more than the longer one (checkov's own venv is installed in the lint lane, beside the
+# Java build). The end-to-end tests need the Java build's artifacts.
+test: setup ric
 	$(MAKE) --no-print-directory -j2 --output-sync=target unit-test checks
 	$(MAKE) --no-print-directory e2e-test
 	@echo "make test: all checks passed"
