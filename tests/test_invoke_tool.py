@@ -146,8 +146,17 @@ def test_the_variables_that_stand_for_a_parameter_are_known():
     # !If [CreateKey, <created key>, !Ref TargetKmsKeyArn]: a caller's key is the parameter's, so the role names it.
     assert env.parameters_behind("S3ReencryptFunction")["TARGET_KMS_KEY_ARN"] == "TargetKmsKeyArn"
     given = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    assert env.implied_parameters("S3ReencryptFunction", {"TARGET_KMS_KEY_ARN": given, "DRY_RUN": "false"}) == \
+        {"TargetKmsKeyArn": given, "DryRun": "false"}
     _, variables = env.with_overrides({"TargetKmsKeyArn": given}).function("S3ReencryptFunction")
     assert variables["TARGET_KMS_KEY_ARN"] == given
+    # An empty key with CreateTargetKey=true would pick the created key: the caller's "" goes to the function as it
+    # is (its configuration check refuses it), and the parameter stays as given.
+    creating = invoke.TemplateEnvironment(TEMPLATE, "us-east-1", {"CreateTargetKey": "true"})
+    assert creating.implied_parameters("S3ReencryptFunction", {"TARGET_KMS_KEY_ARN": ""}) == {}
+    # A parameter given as such wins over the variable.
+    pinned = invoke.TemplateEnvironment(TEMPLATE, "us-east-1", {"DryRun": "true"})
+    assert pinned.implied_parameters("S3ReencryptFunction", {"DRY_RUN": "false"}) == {}
 
 
 def test_the_function_knows_its_account_and_the_unique_id_of_the_role_sam_adds():

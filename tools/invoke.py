@@ -164,7 +164,7 @@ class TemplateEnvironment:
         """{variable: parameter} for the function's variables that stand for a parameter: exactly !Ref Name, or
         !If [Condition, <other>, !Ref Name] (TARGET_KMS_KEY_ARN: the given key, unless the stack creates one).
         A caller's value for the variable is then the parameter's, so the role's policy names what the function
-        uses; main() checks that the parameter indeed selects the !Ref branch."""
+        uses; main() keeps only the values the parameter indeed passes through to the variable."""
         behind = {}
         for k, v in self._variables(logical_id).items():
             if isinstance(v, dict) and list(v) == ["Fn::If"] and isinstance(v["Fn::If"], list) \
@@ -173,6 +173,18 @@ class TemplateEnvironment:
             if isinstance(v, dict) and list(v) == ["Ref"] and v["Ref"] in self.params:
                 behind[k] = v["Ref"]
         return behind
+
+    def implied_parameters(self, logical_id, environ):
+        """{parameter: value} the caller's variables set (DRY_RUN=false sets DryRun), unless the parameter is given
+        itself (ATREST_PARAM_<Name>). A value another condition would not pass through (TARGET_KMS_KEY_ARN="" with
+        CreateTargetKey=true) sets no parameter: the caller's variable still reaches the function, whose
+        configuration check then judges it."""
+        behind = self.parameters_behind(logical_id)
+        given = {var: param for var, param in behind.items() if var in environ and param not in self.overrides}
+        implied = {param: environ[var] for var, param in given.items()}
+        passes = self.with_overrides(implied).function(logical_id)[1]
+        return {param: value for param, value in implied.items()
+                if all(passes.get(var) == value for var, p in given.items() if p == param)}
 
     def _variables(self, logical_id):
         merged = {}
@@ -545,15 +557,10 @@ def main(argv=None):
     else:
         tmpl = TemplateEnvironment(args.template, region, overrides)
         tmpl.function(args.function)  # names the known functions when this is none of them
-        implied = {param: os.environ[var] for var, param in tmpl.parameters_behind(args.function).items()
-                   if var in os.environ and param not in overrides}
+        implied = tmpl.implied_parameters(args.function, os.environ)
         overrides = {**overrides, **implied}
         tmpl = tmpl.with_overrides(implied)
         props, fn_env = tmpl.function(args.function)
-        for var, param in tmpl.parameters_behind(args.function).items():
-            if param in implied and fn_env.get(var) != implied[param]:
-                raise SystemExit(f"invoke: {var}={implied[param]!r} does not reach the function through parameter "
-                                 f"{param} (another condition picks its value); set ATREST_PARAM_ parameters instead")
         task_root = os.path.join(args.build_dir, args.function)
     if not os.path.isdir(os.path.join(task_root, "lib")):
         raise SystemExit(f"invoke: no build artifact at {task_root}; run `make sam-build` first")
