@@ -148,8 +148,8 @@ public final class EbsDefaultEncryptionCheck implements AuditCheck<String, EbsDe
     /** New volumes of the region are encrypted under the default key. */
     @Override
     public void share(EbsDefaultsState d, RunFacts facts) {
-        if (d.encryptionByDefault() && d.defaultKeyId() != null) {
-            facts.add(KeyUse.KIND, new KeyUse(d.region(), d.defaultKeyId(), d.accountResource(), DEFINITION.id()));
+        if (d.encryptionByDefault()) {
+            KeyUse.share(facts, d.region(), d.defaultKeyId(), d.accountResource(), DEFINITION.id());
         }
     }
 

@@ -80,9 +80,7 @@ public final class EbsSnapshotCheck implements AuditCheck<SnapshotState, Snapsho
 
     @Override
     public void share(SnapshotState s, RunFacts facts) {
-        if (s.kmsKeyId() != null) {
-            facts.add(KeyUse.KIND, new KeyUse(s.region(), s.kmsKeyId(), s.arn(), DEFINITION.id()));
-        }
+        KeyUse.share(facts, s.region(), s.kmsKeyId(), s.arn(), DEFINITION.id());
     }
 
     @Override

@@ -81,9 +81,7 @@ public final class EbsVolumeCheck implements AuditCheck<VolumeState, VolumeState
 
     @Override
     public void share(VolumeState v, RunFacts facts) {
-        if (v.kmsKeyId() != null) {
-            facts.add(KeyUse.KIND, new KeyUse(v.region(), v.kmsKeyId(), v.arn(), DEFINITION.id()));
-        }
+        KeyUse.share(facts, v.region(), v.kmsKeyId(), v.arn(), DEFINITION.id());
     }
 
     @Override

@@ -86,9 +86,7 @@ public final class EfsFileSystemCheck implements AuditCheck<EfsGateway.FileSyste
 
     @Override
     public void share(FileSystemState fs, RunFacts facts) {
-        if (fs.kmsKeyId() != null) {
-            facts.add(KeyUse.KIND, new KeyUse(fs.region(), fs.kmsKeyId(), fs.arn(), DEFINITION.id()));
-        }
+        KeyUse.share(facts, fs.region(), fs.kmsKeyId(), fs.arn(), DEFINITION.id());
     }
 
     @Override

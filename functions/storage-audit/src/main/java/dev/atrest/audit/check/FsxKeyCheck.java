@@ -75,9 +75,7 @@ abstract sealed class FsxKeyCheck implements AuditCheck<FsxGateway.FsxResource, 
 
     @Override
     public final void share(FsxKeyState s, RunFacts facts) {
-        if (s.kmsKeyId() != null) {
-            facts.add(KeyUse.KIND, new KeyUse(s.region(), s.kmsKeyId(), s.arn(), id()));
-        }
+        KeyUse.share(facts, s.region(), s.kmsKeyId(), s.arn(), id());
     }
 
     @Override

@@ -10,4 +10,11 @@ package dev.atrest.audit.check;
  */
 public record KeyUse(String region, String keyId, String resourceId, String checkId) {
     public static final FactKind<KeyUse> KIND = new FactKind<>("key-use", KeyUse.class);
+
+    /** Records that resourceId depends on keyId; nothing when the resource names no key. */
+    static void share(RunFacts facts, String region, String keyId, String resourceId, String checkId) {
+        if (keyId != null) {
+            facts.add(KIND, new KeyUse(region, keyId, resourceId, checkId));
+        }
+    }
 }

@@ -108,9 +108,7 @@ public final class S3BucketDefaultEncryptionCheck implements AuditCheck<S3Gatewa
     /** New objects are encrypted under the bucket's default key. */
     @Override
     public void share(BucketState b, RunFacts facts) {
-        if (b.kmsKeyId() != null) {
-            facts.add(KeyUse.KIND, new KeyUse(b.region(), b.kmsKeyId(), b.arn(), DEFINITION.id()));
-        }
+        KeyUse.share(facts, b.region(), b.kmsKeyId(), b.arn(), DEFINITION.id());
     }
 
     @Override
